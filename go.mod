@@ -1,0 +1,3 @@
+module github.com/passk/passk
+
+go 1.26.8
