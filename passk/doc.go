@@ -19,6 +19,8 @@
 //	pass^k = C(c, k) / C(n, k)          (all k draws correct)
 //
 // A whole curve k = 1..n is computed in O(n) from the failure ratio
-// F_k = Π_{j<k} (n−c−j)/(n−j); single values use log-gamma. For k > n the
-// estimators are undefined and return an error, never 1.
+// F_k = Π_{j<k} (n−c−j)/(n−j); single values (PassAtKValue, PassHatKValue)
+// sum the logs of the fewer factors of the two product forms, exact to a few
+// ulps at any n. For k > n the estimators are undefined and return an error,
+// never 1.
 package passk

@@ -61,7 +61,9 @@ type Crossover struct {
 	Leader string    `json:"leader"`
 	KMax   int       `json:"k_max"`
 	Shared int       `json:"shared"`
-	All    []float64 `json:"all"` // every crossing, in increasing k
+	OnlyA  int       `json:"only_a"` // problems only A has (not compared)
+	OnlyB  int       `json:"only_b"` // problems only B has (not compared)
+	All    []float64 `json:"all"`    // every crossing, in increasing k
 }
 
 // Report is everything the CLI prints and the page shows for a set of models.
