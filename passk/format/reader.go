@@ -241,7 +241,7 @@ type File struct {
 	Name     string
 	Format   string
 	Models   []*passk.Model
-	Warnings []error
+	Warnings []error // what the reader noticed but could read past
 }
 
 // Read reads a whole result file into models. It reads all of it or
@@ -266,7 +266,6 @@ func Read(r io.Reader, fileName string, opt *Options) (*File, error) {
 		m.Format = f.Format
 		m.Source = fileName
 	}
-	f.Warnings = passk.Warnings(models)
 	return f, nil
 }
 

@@ -1,0 +1,247 @@
+package format
+
+// Inspect .eval logs: zip archives. The model's name is read from
+// header.json (or, in a log still being written, _journal/start.json), then
+// the samples/<id>_epoch_<e>.json members one at a time, in order of id and
+// epoch. Every member is decompressed under a bound (Options.MaxExpansion
+// times its compressed size, past 64 MiB) so a zip bomb is refused, not
+// expanded.
+//
+// A zip archive is read from its end, so it needs random access: the
+// Source's ReaderAt when it has one (an uncompressed file), otherwise the
+// whole archive is read into memory, up to inspectMaxZipBuffer.
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// inspectMaxZipBuffer bounds the memory used for an archive that cannot be
+// read in place (a gzip-compressed .eval, or a stream). A variable so that
+// tests can lower it.
+var inspectMaxZipBuffer = 256 << 20
+
+type inspectEvalScanner struct {
+	file    string
+	ratio   int64
+	st      *inspectState
+	members []inspectMember // the samples not read yet
+}
+
+type inspectMember struct {
+	f     *zip.File
+	id    string
+	epoch int // from the name; -1 when it has none
+}
+
+func openInspectEval(src *Source, opt *Options) (scanner, error) {
+	ra, size := src.ReaderAt, src.Size
+	if ra == nil {
+		b, err := io.ReadAll(io.LimitReader(src.R, int64(inspectMaxZipBuffer)+1))
+		if err != nil {
+			var se *SyntaxError
+			if errors.As(err, &se) {
+				return nil, se
+			}
+			return nil, errorf(Pos{File: src.Name}, "reading the archive: %v", err)
+		}
+		if len(b) > inspectMaxZipBuffer {
+			return nil, &SyntaxError{Pos: Pos{File: src.Name}, Err: fmt.Errorf("%w: a zip archive read from a stream or a compressed file must fit in %s of memory (zip is read from its end); decompress it, or open it as a file", ErrTooLarge, inspectSize(inspectMaxZipBuffer))}
+		}
+		ra, size = bytes.NewReader(b), int64(len(b))
+	}
+	zr, err := zip.NewReader(ra, size)
+	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
+		return nil, errorf(Pos{File: src.Name}, "not a readable zip archive (%v), expected an Inspect .eval log", err)
+	}
+	ratio := int64(opt.MaxExpansion)
+	if ratio <= 0 {
+		ratio = 1000
+	}
+	s := &inspectEvalScanner{file: src.Name, ratio: ratio, st: newInspectState(src.Name, opt)}
+
+	var header, start *zip.File
+	var samples []inspectMember
+	for _, f := range zr.File {
+		switch {
+		case f.Name == "header.json":
+			header = f
+		case f.Name == "_journal/start.json":
+			start = f
+		case strings.HasPrefix(f.Name, "samples/") && strings.HasSuffix(f.Name, ".json"):
+			base := strings.TrimSuffix(strings.TrimPrefix(f.Name, "samples/"), ".json")
+			id, epoch := base, -1
+			if i := strings.LastIndex(base, "_epoch_"); i >= 0 {
+				if e, err := strconv.Atoi(base[i+len("_epoch_"):]); err == nil {
+					id, epoch = base[:i], e
+				}
+			}
+			samples = append(samples, inspectMember{f, id, epoch})
+		}
+	}
+	if header == nil {
+		header = start
+	}
+	if header == nil {
+		return nil, errorf(Pos{File: src.Name}, "a zip archive with no header.json or _journal/start.json, expected an Inspect .eval log")
+	}
+	if err := s.readHeader(header); err != nil {
+		return nil, err
+	}
+	if len(samples) == 0 {
+		return nil, errorf(Pos{File: src.Name}, "the log has no samples/ members, expected one per sample (was it written with log_samples=False?)")
+	}
+	sort.SliceStable(samples, func(i, j int) bool {
+		a, b := samples[i], samples[j]
+		if a.id != b.id {
+			return inspectIDLess(a.id, b.id)
+		}
+		return a.epoch < b.epoch
+	})
+	s.members = samples
+	return s, nil
+}
+
+// inspectIDLess orders sample ids: numbers by value, before other ids,
+// which sort as text.
+func inspectIDLess(a, b string) bool {
+	an, bn := inspectDigits(a), inspectDigits(b)
+	switch {
+	case an && bn:
+		a, b = strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0")
+		if len(a) != len(b) {
+			return len(a) < len(b)
+		}
+		return a < b
+	case an != bn:
+		return an
+	}
+	return a < b
+}
+
+func inspectDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// open opens member f for reading under the expansion bound.
+func (s *inspectEvalScanner) open(f *zip.File) (io.ReadCloser, error) {
+	limit := int64(math.MaxInt64)
+	if f.CompressedSize64 < uint64(math.MaxInt64/s.ratio) {
+		limit = s.ratio * int64(f.CompressedSize64)
+	}
+	limit = max(limit, expansionFloor)
+	pos := Pos{File: s.file, Member: f.Name}
+	if f.UncompressedSize64 > uint64(limit) {
+		return nil, &SyntaxError{Pos: pos, Err: fmt.Errorf("%w: the member expands to %d bytes from %d, more than %d times its compressed size; refusing it as a decompression bomb", ErrTooLarge, f.UncompressedSize64, f.CompressedSize64, s.ratio)}
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, &SyntaxError{Pos: pos, Err: fmt.Errorf("cannot open the member: %v", err)}
+	}
+	return &inspectBounded{rc: rc, limit: limit, pos: pos, ratio: s.ratio, compressed: f.CompressedSize64}, nil
+}
+
+func (s *inspectEvalScanner) readHeader(f *zip.File) error {
+	rc, err := s.open(f)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	d := newJWDecSized(rc, s.file, f.Name, f.UncompressedSize64)
+	err = d.object(f.Name, func(key string, off jwAt) error {
+		if key != "eval" {
+			return d.skip()
+		}
+		model, err := readInspectEvalModel(d)
+		s.st.model = model
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return d.end()
+}
+
+func (s *inspectEvalScanner) next(rec *Record) (bool, error) {
+	for {
+		if s.st.pop(rec) {
+			return true, nil
+		}
+		if len(s.members) == 0 {
+			return false, nil
+		}
+		m := s.members[0]
+		s.members[0] = inspectMember{}
+		s.members = s.members[1:]
+		if err := s.readSample(m); err != nil {
+			return false, err
+		}
+	}
+}
+
+func (s *inspectEvalScanner) readSample(m inspectMember) error {
+	f := m.f
+	rc, err := s.open(f)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	d := newJWDecSized(rc, s.file, f.Name, f.UncompressedSize64)
+	smp, err := readInspectSample(d, d.next())
+	if err != nil {
+		return err
+	}
+	if err := d.end(); err != nil {
+		return err
+	}
+	if smp.epoch < 0 {
+		smp.epoch = m.epoch
+	}
+	return s.st.add(smp)
+}
+
+// inspectBounded stops reading a member once it expands past its bound.
+type inspectBounded struct {
+	rc         io.ReadCloser
+	n, limit   int64
+	pos        Pos
+	ratio      int64
+	compressed uint64
+}
+
+func (b *inspectBounded) Read(p []byte) (int, error) {
+	n, err := b.rc.Read(p)
+	b.n += int64(n)
+	if b.n > b.limit {
+		return n, &SyntaxError{Pos: b.pos, Err: fmt.Errorf("%w: the member expands to more than %d bytes from %d, more than %d times its compressed size; refusing it as a decompression bomb", ErrTooLarge, b.limit, b.compressed, b.ratio)}
+	}
+	if err != nil && err != io.EOF {
+		err = &SyntaxError{Pos: b.pos, Err: fmt.Errorf("reading the member: %v", err)}
+	}
+	return n, err
+}
+
+func (b *inspectBounded) Close() error { return b.rc.Close() }
+
+// inspectSize formats a byte count.
+func inspectSize(n int) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return strconv.Itoa(n>>20) + " MiB"
+	}
+	return strconv.Itoa(n) + " bytes"
+}

@@ -1,0 +1,132 @@
+package format
+
+import (
+	"bufio"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+)
+
+// jsWriteSamples writes a human-eval style per-sample JSONL of about size
+// bytes: ten samples per problem, completions of 2 KB to 1 MB (log-uniform)
+// of code-like text with escapes. The seed is fixed, so the file is the same
+// on every run.
+func jsWriteSamples(tb testing.TB, path string, size int64) {
+	fh, err := os.Create(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	w := bufio.NewWriterSize(fh, 1<<20)
+	rng := rand.New(rand.NewPCG(7, 11))
+	words := []string{"return", "for", "i", "in", "range(len(numbers)):", "if", "abs(a", "-", "b)", "<", "threshold:", `\"x\"`, "numbers[j]", "+=", "1", "\\t#", "é"}
+	var line []byte
+	written := int64(0)
+	for i := 0; written < size; i++ {
+		n := int(math.Exp(math.Log(2<<10) + rng.Float64()*(math.Log(1<<20)-math.Log(2<<10))))
+		line = fmt.Appendf(line[:0], `{"task_id": "HumanEval/%d", "completion": "`, i/10)
+		start := len(line)
+		for len(line)-start < n {
+			line = append(line, `\n    `...)
+			for range 3 + rng.IntN(6) {
+				line = append(line, words[rng.IntN(len(words))]...)
+				line = append(line, ' ')
+			}
+		}
+		result := `"passed", "passed": true`
+		if rng.IntN(3) == 0 {
+			result = `"failed: AssertionError", "passed": false`
+		}
+		line = fmt.Appendf(line, `", "result": %s}`+"\n", result)
+		if _, err := w.Write(line); err != nil {
+			tb.Fatal(err)
+		}
+		written += int64(len(line))
+	}
+	if err := w.Flush(); err != nil {
+		tb.Fatal(err)
+	}
+	if err := fh.Close(); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// jsHeapPeak samples HeapInuse every few milliseconds until stop is
+// called, and returns the largest value seen.
+func jsHeapPeak() (stop func() uint64) {
+	var (
+		peak uint64
+		wg   sync.WaitGroup
+		done = make(chan struct{})
+	)
+	sample := func() {
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		peak = max(peak, ms.HeapInuse)
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				sample()
+				return
+			case <-t.C:
+				sample()
+			}
+		}
+	}()
+	return func() uint64 {
+		close(done)
+		wg.Wait()
+		return peak
+	}
+}
+
+// BenchmarkReadJSONL reads a generated human-eval style file of 10 MB and
+// of 100 MB whole (detection, parsing, tallying). It reports the speed, the
+// peak heap in use while reading (sampled) and the bytes allocated per read:
+// neither may grow with the file.
+//
+//	go test -run '^$' -bench ReadJSONL ./passk/format/
+func BenchmarkReadJSONL(b *testing.B) {
+	for _, mb := range []int64{10, 100} {
+		b.Run(fmt.Sprintf("%dMB", mb), func(b *testing.B) {
+			path := filepath.Join(b.TempDir(), "samples_results.jsonl")
+			jsWriteSamples(b, path, mb<<20)
+			fi, err := os.Stat(path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(fi.Size())
+			runtime.GC()
+			var before, after runtime.MemStats
+			var peak uint64
+			runs := 0
+			runtime.ReadMemStats(&before)
+			for b.Loop() {
+				stop := jsHeapPeak()
+				f, err := ReadFile(path, nil)
+				peak = max(peak, stop())
+				if err != nil {
+					b.Fatal(err)
+				}
+				if f.Format != "human-eval" || len(f.Models[0].Problems) == 0 {
+					b.Fatalf("read %s with %d problems", f.Format, len(f.Models[0].Problems))
+				}
+				runs++
+			}
+			runtime.ReadMemStats(&after)
+			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+			b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(runs)/(1<<20), "alloc-MB/op")
+		})
+	}
+}

@@ -1,0 +1,62 @@
+package jsonscan
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// completion returns a JSON-escaped code completion of about size bytes:
+// short lines, indentation, an escaped quote now and then.
+func completion(rng *rand.Rand, size int, nonASCII bool) string {
+	var b strings.Builder
+	words := []string{"return", "for", "i", "in", "range(len(numbers)):", "if", "abs(a", "-", "b)", "<", "threshold:", `\"x\"`, "numbers[j]", "+=", "1"}
+	if nonASCII {
+		words = append(words, "é", "日本語", "😀")
+	}
+	for b.Len() < size {
+		b.WriteString(`\n    `)
+		for range 3 + rng.IntN(6) {
+			b.WriteString(words[rng.IntN(len(words))])
+			b.WriteByte(' ')
+		}
+	}
+	return b.String()
+}
+
+func benchInput(lines, size int, nonASCII bool) []byte {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var buf bytes.Buffer
+	for i := range lines {
+		fmt.Fprintf(&buf, `{"task_id": "HumanEval/%d", "completion": "%s", "result": "passed", "passed": true}`+"\n", i, completion(rng, size, nonASCII))
+	}
+	return buf.Bytes()
+}
+
+func benchSkip(b *testing.B, in []byte) {
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	for b.Loop() {
+		s := NewScanner(bytes.NewReader(in), nil)
+		for {
+			k, err := s.Peek()
+			if err != nil {
+				b.Fatal(err)
+			}
+			if k == End {
+				break
+			}
+			if err := s.Skip(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+func BenchmarkSkipCode(b *testing.B)     { benchSkip(b, benchInput(64, 64<<10, false)) }
+func BenchmarkSkipNonASCII(b *testing.B) { benchSkip(b, benchInput(64, 64<<10, true)) }
+func BenchmarkSkipPlain(b *testing.B) {
+	benchSkip(b, []byte(`{"completion": "`+strings.Repeat("abcdefgh", 1<<19)+`"}`))
+}
