@@ -1,0 +1,228 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/passk/passk/passk"
+)
+
+func init() {
+	commands["curve"] = command{"print pass@k curves, 95% bands and crossovers", runCurve}
+}
+
+func runCurve(stdout, stderr io.Writer, args []string) error {
+	fs := newFlagSet("curve", "[LABEL=]FILE ...", stderr)
+	var rf readFlags
+	var af analysisFlags
+	rf.register(fs)
+	af.register(fs)
+	asJSON := fs.Bool("json", false, "print one JSON object: models, crossovers, warnings")
+	asCSV := fs.Bool("csv", false, "print the curves as CSV: label,k,pass_at_k,lo,hi")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *asJSON && *asCSV {
+		return fmt.Errorf("%w: --json and --csv exclude each other", errUsage)
+	}
+	opt, err := af.options()
+	if err != nil {
+		return err
+	}
+	models, warnings, err := rf.load(fs.Args())
+	if err != nil {
+		return err
+	}
+	if opt.K == nil && !*asJSON && !*asCSV {
+		opt.K = tableGrid(models)
+	}
+	rep, err := passk.Analyze(models, opt)
+	if err != nil {
+		return err
+	}
+	rep.Warnings = append(warnings, rep.Warnings...)
+	switch {
+	case *asJSON:
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	case *asCSV:
+		return writeCSV(stdout, rep)
+	}
+	return writeTable(stdout, rep, models)
+}
+
+// tableGrid is the human table's default k grid: powers of two and each
+// model's largest k.
+func tableGrid(models []*passk.Model) []int {
+	set := map[int]bool{}
+	max := 0
+	for _, m := range models {
+		lo, _ := m.NRange()
+		set[lo] = true
+		if lo > max {
+			max = lo
+		}
+	}
+	for k := 1; k <= max; k *= 2 {
+		set[k] = true
+	}
+	var ks []int
+	for k := 1; k <= max; k++ {
+		if set[k] {
+			ks = append(ks, k)
+		}
+	}
+	return ks
+}
+
+func writeCSV(w io.Writer, rep *passk.Report) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"label", "k", "pass_at_k", "lo", "hi"})
+	for _, m := range rep.Models {
+		for _, p := range m.Curve {
+			cw.Write([]string{csvText(m.Label), strconv.Itoa(p.K), num(p.Value), num(p.Lo), num(p.Hi)})
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// csvText neutralises a cell that a spreadsheet would run as a formula.
+func csvText(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// num formats a value for CSV: empty when NaN.
+func num(v float64) string {
+	if math.IsNaN(v) {
+		return ""
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
+func writeTable(w io.Writer, rep *passk.Report, models []*passk.Model) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "model\tproblems\tn\tformat\tfile")
+	for i, m := range rep.Models {
+		n := strconv.Itoa(m.NMin)
+		if m.NMax != m.NMin {
+			n = fmt.Sprintf("%d–%d", m.NMin, m.NMax)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\n", m.Label, m.Problems, n, models[i].Format, models[i].Source)
+	}
+	tw.Flush()
+
+	bands := rep.Boot > 0
+	fmt.Fprintln(w)
+	if bands {
+		fmt.Fprintf(w, "%s with %g%% bootstrap band (B = %d, seed %d)\n", rep.Metric, 100*rep.Level, rep.Boot, rep.Seed)
+	} else {
+		fmt.Fprintf(w, "%s (no bootstrap)\n", rep.Metric)
+	}
+	ks, at := pointsByK(rep)
+	fmt.Fprint(tw, "k")
+	for _, m := range rep.Models {
+		fmt.Fprintf(tw, "\t%s", m.Label)
+		if bands {
+			fmt.Fprintf(tw, "\t%g%% band", 100*rep.Level)
+		}
+	}
+	fmt.Fprintln(tw)
+	for _, k := range ks {
+		fmt.Fprint(tw, k)
+		for i := range rep.Models {
+			p, ok := at[i][k]
+			switch {
+			case !ok:
+				fmt.Fprint(tw, "\t—")
+				if bands {
+					fmt.Fprint(tw, "\t")
+				}
+			case bands:
+				fmt.Fprintf(tw, "\t%.4f\t[%.4f, %.4f]", p.Value, p.Lo, p.Hi)
+			default:
+				fmt.Fprintf(tw, "\t%.4f", p.Value)
+			}
+		}
+		fmt.Fprintln(tw)
+	}
+	tw.Flush()
+
+	if len(rep.Crossovers) > 0 {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "crossovers (paired on shared problems)")
+		for _, c := range rep.Crossovers {
+			fmt.Fprintf(tw, "%s vs %s\t%s\t%d shared\n", c.A, c.B, describeCrossover(c), c.Shared)
+		}
+		tw.Flush()
+	}
+	if len(rep.Warnings) > 0 {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "warnings")
+		for i, s := range rep.Warnings {
+			fmt.Fprintf(w, "[%d] %s\n", i+1, s)
+		}
+	}
+	return nil
+}
+
+// describeCrossover says in words where two curves cross.
+func describeCrossover(c passk.Crossover) string {
+	lead := c.Leader + " leads at k = " + strconv.Itoa(c.KMax)
+	if c.Leader == "" {
+		lead = "tied at k = " + strconv.Itoa(c.KMax)
+	}
+	if math.IsNaN(c.K) {
+		s := "no crossover up to k = " + strconv.Itoa(c.KMax) + "; " + lead
+		if !math.IsNaN(c.Share) {
+			s += fmt.Sprintf("; %.0f%% of replicates cross", 100*c.Share)
+		}
+		return s
+	}
+	s := "k* = " + fmtK(c.K)
+	if !math.IsNaN(c.Lo) {
+		s += " [" + fmtK(c.Lo) + ", " + fmtK(c.Hi) + "]"
+	}
+	if !math.IsNaN(c.Share) {
+		s += fmt.Sprintf(", %.0f%% of replicates cross", 100*c.Share)
+	}
+	if len(c.All) > 1 {
+		s += fmt.Sprintf(" (last of %d crossings)", len(c.All))
+	}
+	return s + "; " + lead
+}
+
+func fmtK(k float64) string {
+	return strconv.FormatFloat(k, 'f', 1, 64)
+}
+
+// pointsByK indexes each model's points by k, and returns every k any
+// model has, in increasing order.
+func pointsByK(rep *passk.Report) ([]int, []map[int]passk.Point) {
+	at := make([]map[int]passk.Point, len(rep.Models))
+	set := map[int]bool{}
+	for i, m := range rep.Models {
+		at[i] = map[int]passk.Point{}
+		for _, p := range m.Curve {
+			at[i][p.K] = p
+			set[p.K] = true
+		}
+	}
+	var ks []int
+	for k := range set {
+		ks = append(ks, k)
+	}
+	sort.Ints(ks)
+	return ks, at
+}
