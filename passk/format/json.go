@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/passk/passk/passk"
 	"github.com/passk/passk/passk/internal/jsonscan"
@@ -206,7 +207,11 @@ func describeValue(v *jsonValue) string {
 	switch v.kind {
 	case jsonscan.String:
 		if len(v.text) > describeLen {
-			return fmt.Sprintf("string %q…", v.text[:describeLen])
+			t := v.text[:describeLen]
+			for len(t) > 0 && !utf8.Valid(t) {
+				t = t[:len(t)-1] // a rune cut in two
+			}
+			return fmt.Sprintf("string %q…", t)
 		}
 		return fmt.Sprintf("string %q", v.text)
 	case jsonscan.Number:
@@ -302,7 +307,12 @@ func (j *jsonReader) object() error {
 	if _, err := s.Next(); err != nil {
 		return err
 	}
-	j.gen++
+	if j.gen++; j.gen == 0 { // wrapped: no value may look current
+		for k := range j.vals {
+			j.vals[k].gen = 0
+		}
+		j.gen = 1
+	}
 	j.keyText, j.keyEnds = j.keyText[:0], j.keyEnds[:0]
 	j.moreKeys = false
 	for {
@@ -362,7 +372,7 @@ func (j *jsonReader) value(key jsonKey, v *jsonValue) error {
 		return s.Skip()
 	case kIsCorrects, kGradedList, kScore, kResults:
 		if kind != jsonscan.ArrayStart {
-			return j.defer_(v, key, "a list of true/false, one per sample")
+			return j.keepBad(v, key, "a list of true/false, one per sample")
 		}
 		return j.flags(key, v)
 	case kPred, kAnswer:
@@ -415,12 +425,12 @@ func (j *jsonReader) value(key jsonKey, v *jsonValue) error {
 		_, err := s.Next()
 		return err
 	}
-	return j.defer_(v, key, "")
+	return j.keepBad(v, key, "")
 }
 
-// defer_ consumes a value of the wrong kind and keeps the error it would be.
+// keepBad consumes a value of the wrong kind and keeps the error it would be.
 // expected "" lets build say what was expected.
-func (j *jsonReader) defer_(v *jsonValue, key jsonKey, expected string) error {
+func (j *jsonReader) keepBad(v *jsonValue, key jsonKey, expected string) error {
 	desc, err := j.s.Describe(describeLen)
 	if err != nil {
 		return err

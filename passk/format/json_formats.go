@@ -120,7 +120,20 @@ func init() {
 		Priority: 10,
 		sniff: func(h *Head) bool {
 			j := peekJSON(h)
-			return j != nil && (j.hasAny(idNames...) || j.hasAny(correctnessNames...))
+			if j == nil {
+				return false
+			}
+			if j.hasAny(idNames...) {
+				return true
+			}
+			for _, key := range correctnessNames {
+				switch k, ok := j.keys[key]; {
+				case !ok, k == jsonscan.ObjectStart, k == jsonscan.String, k == jsonscan.Null:
+				default: // a flag, a number, a list, or cut before its value
+					return true
+				}
+			}
+			return false
 		},
 		open: openJSON(genericFlavor),
 	})

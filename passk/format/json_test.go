@@ -268,8 +268,11 @@ func TestJSONDetectCut(t *testing.T) {
 	}
 }
 
-// TestJSONDetect checks which format claims a head, and that the JSON
-// formats leave other files alone.
+var jsFormats = map[string]bool{"lm-eval": true, "eval-arena": true, "qwen-math": true, "monkeys": true,
+	"tau-bench": true, "livecodebench": true, "human-eval": true, "jsonl": true}
+
+// TestJSONDetect checks which of the JSON records formats claims a head,
+// in priority order, and that they leave other files alone.
 func TestJSONDetect(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{`{"task_id": "a", "passed": true}`, "human-eval"},
@@ -284,13 +287,18 @@ func TestJSONDetect(t *testing.T) {
 		{`{"doc_id": 0, "resps": [], "n": 3, "c": 1}`, "jsonl"},
 		{"\xef\xbb\xbf\r\n\r\n{\"id\": 1, \"correct\": true}", "jsonl"},
 		{`{"unrelated": 1}`, ""},
+		{`{"results": [true, false]}`, "jsonl"},
+		{`{"version": 2, "status": "success", "eval": {}, "results": {"scores": []}}`, ""},
 		{`[1, 2]`, ""},
 		{`"text"`, ""},
 	} {
 		h := &Head{Name: "x", Bytes: []byte(tc.in)}
 		got := ""
 		for _, f := range registry {
-			if f.sniff != nil && f.sniff(h) {
+			if !jsFormats[f.Name] {
+				continue // another reader's format
+			}
+			if f.sniff(h) {
 				got = f.Name
 				break
 			}

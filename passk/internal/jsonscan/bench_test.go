@@ -38,7 +38,16 @@ func benchInput(lines, size int, nonASCII bool) []byte {
 func benchSkip(b *testing.B, in []byte) {
 	b.SetBytes(int64(len(in)))
 	b.ReportAllocs()
+	cpu0, runs := cpuTime(), 0
+	defer func() {
+		if cpu := cpuTime() - cpu0; cpu > 0 {
+			// Wall-clock MB/s depends on what else the machine runs; CPU
+			// time much less so.
+			b.ReportMetric(float64(len(in))*float64(runs)/1e6/cpu.Seconds(), "MB/cpu-s")
+		}
+	}()
 	for b.Loop() {
+		runs++
 		s := NewScanner(bytes.NewReader(in), nil)
 		for {
 			k, err := s.Peek()

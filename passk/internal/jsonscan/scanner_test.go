@@ -2,10 +2,12 @@ package jsonscan
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -479,5 +481,19 @@ func checkPos(t *testing.T, in []byte, p Pos) {
 	col := int(p.Offset) - lineStart + 1
 	if p.Line != line || p.Col != col {
 		t.Fatalf("position %d:%d at offset %d, expected %d:%d", p.Line, p.Col, p.Offset, line, col)
+	}
+}
+
+func TestSpecial(t *testing.T) {
+	for c := range 256 {
+		for pos := range 8 {
+			w := []byte("abcdefgh")
+			w[pos] = byte(c)
+			m := special(binary.LittleEndian.Uint64(w))
+			want := c < 0x20 || c == '"' || c == '\\' || c >= 0x80
+			if (m != 0) != want || (want && bits.TrailingZeros64(m)>>3 != pos) {
+				t.Fatalf("byte %#x at %d: mask %#x", c, pos, m)
+			}
+		}
 	}
 }

@@ -13,14 +13,17 @@ const (
 	hi8 = 0x8080808080808080
 )
 
-// special returns a nonzero word when one of the eight bytes of x needs
-// attention inside a string: '"', '\\', a control character (< 0x20) or a
-// non-ASCII byte (≥ 0x80). The test is exact about whether there is one
-// (borrows only start at a byte that qualifies), not about where.
+// special returns x with the high bit kept in each byte that needs
+// attention inside a string, and every other bit clear: '"', '\\', a
+// control character (< 0x20) or a non-ASCII byte (≥ 0x80). It is exact
+// byte by byte (the sums work on 7-bit values and cannot carry into the
+// next byte), so the lowest bit set marks the first such byte.
 func special(x uint64) uint64 {
-	q := x ^ (lo8 * '"')
-	b := x ^ (lo8 * '\\')
-	return (((x - lo8*0x20) &^ x) | ((q - lo8) &^ q) | ((b - lo8) &^ b) | x) & hi8
+	t := x & (lo8 * 0x7F)
+	ok := (t + lo8*0x60) & // ≥ 0x20
+		((t ^ (lo8 * '"')) + lo8*0x7F) & // ≠ '"'
+		((t ^ (lo8 * '\\')) + lo8*0x7F) // ≠ '\\'
+	return (^ok | x) & hi8
 }
 
 // Byte classes inside a string.
@@ -68,68 +71,72 @@ func init() {
 // escapes (\n, \", …). It stops before anything else (the closing quote, a
 // \u escape, an error, a sequence cut by the end of p), which the caller
 // handles. It is the hot loop of skipping a string: it tests sixteen bytes
-// per step and jumps straight to the first byte that needs a look.
+// per step, jumps straight to the first byte that needs a look, and takes
+// the one-letter escapes and UTF-8 sequences of a word without leaving the
+// loop.
 func run(p []byte, esc bool) int {
 	i := 0
 	for {
 		for i+16 <= len(p) {
-			if m := special(binary.LittleEndian.Uint64(p[i:])); m != 0 {
-				i += bits.TrailingZeros64(m) >> 3
-				goto look
+			q := p[i : i+16 : i+16]
+			m := special(binary.LittleEndian.Uint64(q[:8]))
+			m2 := special(binary.LittleEndian.Uint64(q[8:]))
+			if m|m2 == 0 {
+				i += 16
+				continue
 			}
-			if m := special(binary.LittleEndian.Uint64(p[i+8:])); m != 0 {
-				i += 8 + bits.TrailingZeros64(m)>>3
-				goto look
+			if m == 0 {
+				i += 8
+				m = m2
 			}
-			i += 16
+			// Consume the one-letter escapes and the valid UTF-8 sequences
+			// of this word here, without leaving the loop: \n every line
+			// of code is the common case.
+			for {
+				k := bits.TrailingZeros64(m) >> 3
+				j := i + k
+				var n int // bytes of the escape or sequence at j
+				if c := p[j]; c == '\\' {
+					if !esc || j+1 >= len(p) || !simple[p[j+1]] {
+						i = j
+						goto look
+					}
+					n = 2
+				} else if n = utf8Len(p, j); n == 0 {
+					i = j
+					goto look
+				}
+				if k+n >= 8 { // it ends the word or runs into the next
+					i = j + n
+					break
+				}
+				m &^= 1<<((k+n)*8) - 1 // its bytes
+				if m == 0 {
+					i += 8
+					break
+				}
+			}
 		}
 		if i >= len(p) {
 			return i
 		}
 	look:
-		switch class[p[i]] {
-		case cPlain:
-			i++
-		case cEscape:
+		if p[i] == '\\' { // the commonest: \n in code
 			if !esc || i+1 >= len(p) || !simple[p[i+1]] {
 				return i
 			}
 			i += 2
-		case cUTF2:
-			if i+1 >= len(p) || p[i+1]&0xC0 != 0x80 {
+			continue
+		}
+		switch class[p[i]] {
+		case cPlain:
+			i++
+		case cUTF2, cUTF3, cUTF4:
+			n := utf8Len(p, i)
+			if n == 0 {
 				return i
 			}
-			i += 2
-		case cUTF3:
-			if i+2 >= len(p) || p[i+2]&0xC0 != 0x80 {
-				return i
-			}
-			lo, hi := byte(0x80), byte(0xBF)
-			switch p[i] {
-			case 0xE0:
-				lo = 0xA0 // no overlong forms
-			case 0xED:
-				hi = 0x9F // no surrogates
-			}
-			if c := p[i+1]; c < lo || c > hi {
-				return i
-			}
-			i += 3
-		case cUTF4:
-			if i+3 >= len(p) || p[i+2]&0xC0 != 0x80 || p[i+3]&0xC0 != 0x80 {
-				return i
-			}
-			lo, hi := byte(0x80), byte(0xBF)
-			switch p[i] {
-			case 0xF0:
-				lo = 0x90
-			case 0xF4:
-				hi = 0x8F // nothing beyond U+10FFFF
-			}
-			if c := p[i+1]; c < lo || c > hi {
-				return i
-			}
-			i += 4
+			i += n
 		default:
 			return i
 		}
@@ -238,6 +245,45 @@ func (s *Scanner) utf8Run(max int, capture bool) error {
 		s.add(s.buf[start:s.pos], max)
 	}
 	return nil
+}
+
+// utf8Len returns the length of the valid, whole UTF-8 sequence of two to
+// four bytes at p[j], or 0.
+func utf8Len(p []byte, j int) int {
+	c := p[j]
+	switch class[c] {
+	case cUTF2:
+		if j+1 < len(p) && p[j+1]&0xC0 == 0x80 {
+			return 2
+		}
+	case cUTF3:
+		if j+2 < len(p) && p[j+2]&0xC0 == 0x80 {
+			lo, hi := byte(0x80), byte(0xBF)
+			switch c {
+			case 0xE0:
+				lo = 0xA0 // no overlong forms
+			case 0xED:
+				hi = 0x9F // no surrogates
+			}
+			if d := p[j+1]; lo <= d && d <= hi {
+				return 3
+			}
+		}
+	case cUTF4:
+		if j+3 < len(p) && p[j+2]&0xC0 == 0x80 && p[j+3]&0xC0 == 0x80 {
+			lo, hi := byte(0x80), byte(0xBF)
+			switch c {
+			case 0xF0:
+				lo = 0x90 // no overlong forms
+			case 0xF4:
+				hi = 0x8F // nothing beyond U+10FFFF
+			}
+			if d := p[j+1]; lo <= d && d <= hi {
+				return 4
+			}
+		}
+	}
+	return 0
 }
 
 // escape consumes the escape sequence at pos (its backslash).
