@@ -20,7 +20,7 @@ type analysisFlags struct {
 func (a *analysisFlags) register(fs *flag.FlagSet) {
 	d := passk.DefaultOptions()
 	fs.StringVar(&a.metric, "metric", string(d.Metric), "the `metric`: pass@k (at least one of k right) or pass^k (all k right)")
-	fs.StringVar(&a.k, "k", "", "comma-separated `list` of k (default: every k from 1 to the largest common n)")
+	fs.StringVar(&a.k, "k", "", "comma-separated `list` of k (default: every k from 1 to the smallest n; the table shows powers of two)")
 	fs.IntVar(&a.boot, "boot", d.Boot, "bootstrap replicates for 95% bands and crossover intervals; 0 turns them off")
 	fs.Uint64Var(&a.seed, "seed", d.Seed, "bootstrap `seed`")
 }

@@ -30,10 +30,11 @@ var commands = map[string]command{}
 var errUsage = errors.New("usage")
 
 func main() {
-	if err := run(os.Stdout, os.Stderr, os.Args[1:]); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "passk:", err)
-		}
+	err := run(os.Stdout, os.Stderr, os.Args[1:])
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+	default:
+		fmt.Fprintln(os.Stderr, "passk:", err)
 		os.Exit(1)
 	}
 }
