@@ -1,0 +1,256 @@
+package app
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/passk/passk/passk"
+)
+
+// Num is a float64 that is null in JSON when it is NaN or infinite.
+type Num float64
+
+func (n Num) MarshalJSON() ([]byte, error) {
+	f := float64(n)
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return []byte("null"), nil
+	}
+	return strconv.AppendFloat(nil, f, 'g', -1, 64), nil
+}
+
+func (n *Num) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*n = Num(math.NaN())
+		return nil
+	}
+	return json.Unmarshal(b, (*float64)(n))
+}
+
+// View is everything the page draws, for one plot size.
+type View struct {
+	Session    SessionInfo  `json:"session"`
+	Metric     passk.Metric `json:"metric"`
+	Bands      bool         `json:"bands"`
+	Rows       []Row        `json:"rows"`
+	Warnings   []string     `json:"warnings"`
+	Plot       *Plot        `json:"plot"`
+	Crossovers []Cross      `json:"crossovers"`
+	Storage    Storage      `json:"storage"`
+}
+
+// SessionInfo names the open session.
+type SessionInfo struct {
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	Saved bool   `json:"saved"`
+}
+
+// Row is one model's line in the table of models.
+type Row struct {
+	Key      string   `json:"key"`
+	Label    string   `json:"label"`
+	Color    int      `json:"color"` // index into the palette of package passk/plot
+	Visible  bool     `json:"visible"`
+	Problems int      `json:"problems"`
+	NMin     int      `json:"nMin"`
+	NMax     int      `json:"nMax"`
+	Pass1    Num      `json:"pass1"`   // pass@1
+	KMax     int      `json:"kMax"`    // the largest k of its curve
+	PassMax  Num      `json:"passMax"` // pass@KMax
+	Format   string   `json:"format"`
+	Source   string   `json:"source"`
+	Warnings []string `json:"warnings"`
+}
+
+// Cross is one pair's crossover, as the crossover panel shows it.
+type Cross struct {
+	A      string `json:"a"` // model keys
+	B      string `json:"b"`
+	ALabel string `json:"aLabel"`
+	BLabel string `json:"bLabel"`
+	Text   string `json:"text"`
+	K      Num    `json:"k"` // k*, null when the curves do not cross
+	Lo     Num    `json:"lo"`
+	Hi     Num    `json:"hi"`
+	Share  Num    `json:"share"`
+	Leader string `json:"leader"` // the label of the model ahead at KMax
+	KMax   int    `json:"kMax"`
+	Count  int    `json:"count"` // crossings up to KMax
+}
+
+// ViewSize is the size of the plot the page asks for, in CSS pixels.
+type ViewSize struct {
+	Width  int `json:"width"`
+	Height int `json:"height"`
+}
+
+// View computes what the page draws: the open session's rows, its plot at
+// the given size and the crossover texts of the models shown. The
+// analysis is computed on first need and kept until the data change.
+func (a *App) View(size ViewSize) (*View, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	s := a.s
+	v := &View{
+		Session: SessionInfo{ID: s.ID, Name: s.Name, Saved: a.saved},
+		Metric:  s.Settings.Metric,
+		Bands:   s.Settings.Bands,
+		Rows:    []Row{},
+		Storage: Storage{Persistent: a.note == "", Note: a.note},
+	}
+	if v.Metric == "" {
+		v.Metric = passk.PassAtK
+	}
+	if len(s.Models) == 0 {
+		return v, nil
+	}
+	base, err := a.report(passk.PassAtK)
+	if err != nil {
+		return nil, err
+	}
+	shown, err := base, nil
+	if v.Metric != passk.PassAtK {
+		if shown, err = a.report(v.Metric); err != nil {
+			return nil, err
+		}
+	}
+	curves := curvesByKey(base)
+	for i, e := range s.Models {
+		m := e.Model
+		lo, hi := m.NRange()
+		row := Row{
+			Key: e.Key, Label: m.Label, Color: i, Visible: !e.Hidden,
+			Problems: len(m.Problems), NMin: lo, NMax: hi,
+			Pass1: Num(math.NaN()), PassMax: Num(math.NaN()),
+			Format: m.Format, Source: m.Source, Warnings: e.Warnings,
+		}
+		if row.Warnings == nil {
+			row.Warnings = []string{}
+		}
+		if c := curves[e.Key]; c != nil && len(c.Curve) > 0 {
+			first, last := c.Curve[0], c.Curve[len(c.Curve)-1]
+			if first.K == 1 {
+				row.Pass1 = Num(first.Value)
+			}
+			row.KMax, row.PassMax = last.K, Num(last.Value)
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	v.Warnings = crossWarnings(s.Models)
+
+	visible := map[string]bool{}
+	var series []series
+	showCurves := curvesByKey(shown)
+	for i, e := range s.Models {
+		if e.Hidden {
+			continue
+		}
+		visible[e.Key] = true
+		if c := showCurves[e.Key]; c != nil {
+			series = append(series, seriesOf(e, i, c))
+		}
+	}
+	var marks []crossMark
+	for _, c := range shown.r.Crossovers {
+		ka, kb := shown.keys[c.A], shown.keys[c.B]
+		if !visible[ka] || !visible[kb] {
+			continue
+		}
+		ea, eb := s.entry(ka), s.entry(kb)
+		x := Cross{
+			A: ka, B: kb, ALabel: ea.Model.Label, BLabel: eb.Model.Label,
+			K: Num(c.K), Lo: Num(c.Lo), Hi: Num(c.Hi), Share: Num(c.Share),
+			KMax: c.KMax, Count: len(c.All),
+		}
+		if k := shown.keys[c.Leader]; k != "" {
+			x.Leader = s.entry(k).Model.Label
+		}
+		x.Text = CrossText(x, v.Metric, shown.r.Level)
+		v.Crossovers = append(v.Crossovers, x)
+		if !math.IsNaN(c.K) {
+			marks = append(marks, crossMark{K: c.K, Lo: c.Lo, Hi: c.Hi})
+		}
+	}
+	if len(series) > 0 {
+		v.Plot = drawCurves(series, marks, v.Metric, v.Bands, size)
+	}
+	return v, nil
+}
+
+// curvesByKey maps model keys to their curves in the report.
+func curvesByKey(res reportResult) map[string]*passk.ModelCurve {
+	out := map[string]*passk.ModelCurve{}
+	for i := range res.r.Models {
+		c := &res.r.Models[i]
+		if k, ok := res.keys[c.Label]; ok {
+			out[k] = c
+		}
+	}
+	return out
+}
+
+// crossWarnings are the warnings about the models together (problems that
+// some have and others lack); each model's own are in its row.
+func crossWarnings(entries []*Entry) []string {
+	models := make([]*passk.Model, len(entries))
+	own := map[string]bool{}
+	for i, e := range entries {
+		models[i] = e.Model
+		for _, w := range passk.Warnings(models[i : i+1]) {
+			own[w.Error()] = true
+		}
+	}
+	out := []string{}
+	for _, w := range passk.Warnings(models) {
+		if !own[w.Error()] {
+			out = append(out, w.Error())
+		}
+	}
+	return out
+}
+
+// FormatK formats a crossover position k* for the page: three significant
+// digits below 100, whole numbers above.
+func FormatK(k float64) string {
+	switch {
+	case math.IsNaN(k):
+		return "–"
+	case k >= 100:
+		return strconv.FormatFloat(k, 'f', 0, 64)
+	case k >= 10:
+		return strconv.FormatFloat(k, 'f', 1, 64)
+	default:
+		return strconv.FormatFloat(k, 'f', 2, 64)
+	}
+}
+
+// CrossText is the crossover panel's sentence for one pair.
+func CrossText(c Cross, metric passk.Metric, level float64) string {
+	if level == 0 {
+		level = 0.95
+	}
+	pct := strconv.FormatFloat(level*100, 'f', -1, 64) + "%"
+	lead := "the two are tied"
+	if c.Leader != "" {
+		lead = c.Leader + " leads"
+	}
+	if math.IsNaN(float64(c.K)) {
+		return fmt.Sprintf("%s vs %s: no crossover up to k = %d; %s.", c.ALabel, c.BLabel, c.KMax, lead)
+	}
+	s := fmt.Sprintf("%s vs %s: the %s curves cross at k* = %s", c.ALabel, c.BLabel, metric, FormatK(float64(c.K)))
+	if !math.IsNaN(float64(c.Lo)) && !math.IsNaN(float64(c.Hi)) {
+		s += fmt.Sprintf(" (%s interval %s–%s", pct, FormatK(float64(c.Lo)), FormatK(float64(c.Hi)))
+		if !math.IsNaN(float64(c.Share)) {
+			s += fmt.Sprintf("; %s of bootstrap replicates cross", strconv.FormatFloat(float64(c.Share)*100, 'f', 0, 64)+"%")
+		}
+		s += ")"
+	} else if !math.IsNaN(float64(c.Share)) {
+		s += fmt.Sprintf(" (%s of bootstrap replicates cross)", strconv.FormatFloat(float64(c.Share)*100, 'f', 0, 64)+"%")
+	}
+	if c.Count > 1 {
+		s += fmt.Sprintf(", the last of %d crossings", c.Count)
+	}
+	return s + fmt.Sprintf("; after it %s up to k = %d.", lead, c.KMax)
+}
