@@ -35,7 +35,41 @@ func (o Options) normalized() (Options, error) {
 		}
 		o.K = ks
 	}
+	if o.Extrapolate < 0 || o.Extrapolate > maxExtrapolate {
+		return o, fmt.Errorf("extrapolate to k = %d, expected 0 (off) up to %d: %w", o.Extrapolate, maxExtrapolate, ErrInvalidOption)
+	}
+	if o.FitBoot < 0 {
+		return o, fmt.Errorf("%d fit bootstrap replicates, expected ≥ 0: %w", o.FitBoot, ErrInvalidOption)
+	}
+	if o.Extrapolate > 0 && o.Metric != PassAtK && o.Metric != PassHatK {
+		return o, fmt.Errorf("extrapolation predicts %s and %s, not %s: %w", PassAtK, PassHatK, o.Metric, ErrInvalidOption)
+	}
 	return o, nil
+}
+
+// checkAnswers checks that every model has answers when the metric needs
+// them.
+func checkAnswers(models []*Model, metric Metric) error {
+	if !metric.NeedsAnswers() {
+		return nil
+	}
+	for _, m := range models {
+		has := false
+		for i := range m.Problems {
+			if len(m.Problems[i].Answers) > 0 {
+				has = true
+				break
+			}
+		}
+		if !has {
+			from := ""
+			if m.Format != "" {
+				from = fmt.Sprintf(" (read as %s)", m.Format)
+			}
+			return fmt.Errorf("model %q%s: %s needs the extracted answer of each sample, and it has none: %w; formats that record answers: %s", m.Label, from, metric, ErrNoAnswers, answerFormats)
+		}
+	}
+	return nil
 }
 
 // checkModels validates each model and that labels are unique.
@@ -68,9 +102,18 @@ func checkModels(models []*Model) error {
 // curve, with a warning. For every pair of models i < j, in input order, it
 // compares them on their shared problems (see Compare).
 //
+// With opt.Extrapolate > 0 (pass@k and pass^k only) each model's curve
+// continues with predicted points beyond its range up to opt.Extrapolate
+// (the k of opt.K in that range, or without opt.K the powers of two and
+// opt.Extrapolate itself), ModelCurve.Fit describes the fitted prior, and
+// each comparison gets a Crossover.Prediction (see predict.go), with
+// opt.FitBoot fit bootstrap replicates behind their bands and intervals.
+// Metrics computed from answers (MajAtK) need every model to have some.
+//
 // Report.Metric, Boot, Seed and Level echo the options as used (Metric ""
-// becomes PassAtK and Level 0 becomes 0.95). The warnings are those of
-// Warnings, then the omitted grid values and pairs with no shared problem.
+// becomes PassAtK and Level 0 becomes 0.95), and Extrapolate and FitBoot
+// when extrapolating. The warnings are those of Warnings, then the omitted
+// grid values and pairs with no shared problem, then those of the fits.
 //
 // Models must pass Validate and have distinct labels; opt.Boot must be
 // ≥ 0, opt.Level in (0, 1), every k of opt.K ≥ 1 (they are used sorted,
@@ -186,6 +229,9 @@ func analyze(models []*Model, opt Options, curves bool) (*Report, error) {
 	if err := checkModels(models); err != nil {
 		return nil, err
 	}
+	if err := checkAnswers(models, opt.Metric); err != nil {
+		return nil, err
+	}
 	rep := &Report{
 		Metric: opt.Metric, Boot: opt.Boot, Seed: opt.Seed, Level: opt.Level,
 		Models: make([]ModelCurve, len(models)), Crossovers: []Crossover{}, Warnings: []string{},
@@ -195,12 +241,16 @@ func analyze(models []*Model, opt Options, curves bool) (*Report, error) {
 	}
 	pl := &plan{opt: opt, models: models, Ks: make([]int, len(models)), grids: make([][]int, len(models)),
 		curves: make([]curveJob, len(models))}
+	predicted := make([][]int, len(models)) // each model's predicted k
 
 	// Each model's range and grid.
 	for i, m := range models {
 		pl.Ks[i], _ = m.NRange()
 		if !curves {
 			continue
+		}
+		if opt.Extrapolate > 0 {
+			predicted[i] = predictedGrid(pl.Ks[i], opt.Extrapolate, opt.K)
 		}
 		if opt.K == nil {
 			pl.grids[i] = DenseGrid(pl.Ks[i])
@@ -209,13 +259,17 @@ func analyze(models []*Model, opt Options, curves bool) (*Report, error) {
 		var beyond []int
 		pl.grids[i] = []int{}
 		for _, k := range opt.K {
-			if k <= pl.Ks[i] {
+			switch {
+			case k <= pl.Ks[i]:
 				pl.grids[i] = append(pl.grids[i], k)
-			} else {
+			case k > opt.Extrapolate:
 				beyond = append(beyond, k)
 			}
 		}
-		if len(beyond) > 0 {
+		switch {
+		case len(beyond) > 0 && opt.Extrapolate > 0:
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s: k = %s beyond its range (k ≤ %d, its smallest n) and beyond the extrapolation (k ≤ %d): omitted from its curve", m.Label, listInts(beyond), pl.Ks[i], opt.Extrapolate))
+		case len(beyond) > 0:
 			rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s: k = %s beyond its range (k ≤ %d, its smallest n): omitted from its curve", m.Label, listInts(beyond), pl.Ks[i]))
 		}
 	}
@@ -278,7 +332,59 @@ func analyze(models []*Model, opt Options, curves bool) (*Report, error) {
 		}
 		rep.Crossovers = append(rep.Crossovers, newCrossover(models[ij[0]].Label, models[ij[1]].Label, job.pr, ca, cb, last, opt.Level))
 	}
+	if opt.Extrapolate > 0 {
+		extrapolate(rep, pl, predicted, curves)
+	}
 	return rep, nil
+}
+
+// extrapolate adds to rep the fits, predicted points and predicted
+// crossovers (predict.go).
+func extrapolate(rep *Report, pl *plan, predicted [][]int, curves bool) {
+	opt, models := pl.opt, pl.models
+	rep.Extrapolate, rep.FitBoot = opt.Extrapolate, opt.FitBoot
+	fits := make([]*fitBoot, len(models))
+	fitOf := func(i int) *fitBoot {
+		if fits[i] == nil {
+			fits[i] = newFitBoot(models[i].Problems, sortedByID(models[i]), opt.FitBoot, opt.Seed)
+		}
+		return fits[i]
+	}
+	if curves {
+		for i, m := range models {
+			fb := fitOf(i)
+			rep.Models[i].Fit = fb.summary(opt.Level)
+			if fb.ft.err != nil {
+				rep.Warnings = append(rep.Warnings, describeFitError(m.Label, fb.ft.err))
+				continue
+			}
+			if len(predicted[i]) > 0 {
+				rep.Models[i].Curve = append(rep.Models[i].Curve, fb.predicted(opt.Metric, predicted[i], opt.Level)...)
+			}
+		}
+	}
+	limit := max(DefaultPredictLimit, opt.Extrapolate)
+	for p, ij := range pl.ij {
+		cr := &rep.Crossovers[p]
+		pr := pl.prs[p]
+		if len(pr.ia) == 0 || cr.KMax < 1 {
+			continue
+		}
+		var fa, fb *fitBoot
+		if pr.onlyA == 0 && pr.onlyB == 0 {
+			// The shared problems are all of both, in the same id order:
+			// the models' own fits and replicates serve.
+			fa, fb = fitOf(ij[0]), fitOf(ij[1])
+		} else {
+			fa = newFitBoot(models[ij[0]].Problems, pr.ia, opt.FitBoot, opt.Seed)
+			fb = newFitBoot(models[ij[1]].Problems, pr.ib, opt.FitBoot, opt.Seed)
+		}
+		pc, warn := predictCrossover(opt.Metric, cr.A, cr.B, fa, fb, cr.KMax, limit, opt.Level, cr.Leader)
+		cr.Prediction = pc
+		if warn != "" {
+			rep.Warnings = append(rep.Warnings, warn)
+		}
+	}
 }
 
 // withDensePrefix returns the grid 1..K merged with grid (ascending) and

@@ -43,7 +43,7 @@ type view struct {
 
 // newView builds the view of ps[items] on the grid ks.
 func newView(m Metric, ps []Problem, items []int, ks []int) *view {
-	gr := groupTallies(ps, items)
+	gr := groupFor(m, ps, items)
 	return &view{gr: gr, t: newTable(m, gr.keys, ks)}
 }
 

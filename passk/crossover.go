@@ -167,7 +167,9 @@ func newCrossover(a, b string, pr pairing, ca, cb, last []float64, level float64
 // same draws for both models, opt.Boot times: Share is the fraction of
 // replicates whose D crosses, and [Lo, Hi] the percentile interval at
 // opt.Level of their last crossings. Without bootstrap they are NaN.
-// opt.K is ignored: crossovers are sought at every integer k.
+// opt.K is ignored: crossovers are sought at every integer k. With
+// opt.Extrapolate > 0 the result has a Prediction: where the predicted
+// curves cross beyond K (see PredictedCrossover).
 func Compare(a, b *Model, opt Options) (Crossover, error) {
 	rep, err := analyze([]*Model{a, b}, opt, false)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // A model's curve is the mean over its problems of a per-problem metric:
@@ -15,8 +16,12 @@ import (
 // problems the group holds: O(groups × K), not O(problems × K). The bootstrap
 // (bootstrap.go) reuses the same per-group table with resampled weights.
 
-// groupKey is a distinct tally.
-type groupKey struct{ n, c int }
+// groupKey is a distinct tally; for metrics computed from answers
+// (MajAtK) also a distinct answer profile (majProfile.key), else "".
+type groupKey struct {
+	n, c int
+	prof string
+}
 
 // grouping maps items (problems, in some order) to their distinct (n, c).
 type grouping struct {
@@ -28,6 +33,22 @@ type grouping struct {
 // nil). Groups are sorted by (n, c), so sums over them, and so every curve,
 // do not depend on the order of the problems.
 func groupTallies(ps []Problem, items []int) grouping {
+	return groupBy(ps, items, false)
+}
+
+// groupFor groups the tallies as metric m needs them: by (n, c), and by
+// answer profile for MajAtK.
+func groupFor(m Metric, ps []Problem, items []int) grouping {
+	return groupBy(ps, items, m.NeedsAnswers())
+}
+
+func groupBy(ps []Problem, items []int, answers bool) grouping {
+	keyOf := func(p *Problem) groupKey {
+		if answers {
+			return groupKey{p.N, p.C, newMajProfile(p).key()}
+		}
+		return groupKey{n: p.N, c: p.C}
+	}
 	count := len(ps)
 	if items != nil {
 		count = len(items)
@@ -41,23 +62,21 @@ func groupTallies(ps []Problem, items []int) grouping {
 	index := make(map[groupKey]int32)
 	var keys []groupKey
 	for i := 0; i < count; i++ {
-		p := at(i)
-		key := groupKey{p.N, p.C}
+		key := keyOf(at(i))
 		if _, ok := index[key]; !ok {
 			index[key] = 0
 			keys = append(keys, key)
 		}
 	}
 	slices.SortFunc(keys, func(a, b groupKey) int {
-		return cmp.Or(cmp.Compare(a.n, b.n), cmp.Compare(a.c, b.c))
+		return cmp.Or(cmp.Compare(a.n, b.n), cmp.Compare(a.c, b.c), strings.Compare(a.prof, b.prof))
 	})
 	for g, key := range keys {
 		index[key] = int32(g)
 	}
 	of := make([]int32, count)
 	for i := range of {
-		p := at(i)
-		of[i] = index[groupKey{p.N, p.C}]
+		of[i] = index[keyOf(at(i))]
 	}
 	return grouping{keys: keys, of: of}
 }
@@ -94,6 +113,19 @@ func newTable(m Metric, keys []groupKey, ks []int) *table {
 		return t
 	}
 	kmax := ks[len(ks)-1]
+	if m.NeedsAnswers() {
+		// Majority vote: values at the grid's k only, no saturation.
+		var lf logFactorials
+		for _, key := range keys {
+			if key.n >= len(lf) {
+				lf = newLogFactorials(key.n) // keys are sorted by n
+			}
+			t.vals = append(t.vals, parseMajProfile(key.n, key.prof).values(ks, lf)...)
+			t.off = append(t.off, len(t.vals))
+		}
+		t.vals = slices.Clip(t.vals)
+		return t
+	}
 	dense := kmax == len(ks) // ks is 1..kmax
 	var row []float64
 	if !dense {
@@ -155,7 +187,7 @@ func (t *table) sum(w []float64, total float64, dst, acc, ones []float64) {
 // curveOn is the mean curve of the problems ps[items] (all of ps when items is
 // nil) on the grid ks.
 func curveOn(m Metric, ps []Problem, items []int, ks []int) []float64 {
-	gr := groupTallies(ps, items)
+	gr := groupFor(m, ps, items)
 	t := newTable(m, gr.keys, ks)
 	w := gr.counts()
 	dst := make([]float64, len(ks))

@@ -10,8 +10,19 @@
 //     its problems of a per-problem metric at each k), a percentile
 //     bootstrap band over problems, and for every pair of models their
 //     crossovers on the problems both have, with a paired-bootstrap interval.
-//  3. Render the report with package passk/plot, print it (passk/cmd/passk),
+//  3. With Options.Extrapolate, Analyze also predicts each curve beyond the
+//     sampled n from a beta-binomial prior fitted to the tallies (plain or
+//     zero-inflated, whichever has the lower AIC; betabinom.go), with bands
+//     from a bootstrap of the fit, and where two models' predicted curves
+//     cross (predict.go). Backtest checks such predictions by fitting on a
+//     subsample of each problem's samples (backtest.go).
+//  4. Render the report with package passk/plot, print it (passk/cmd/passk),
 //     or send it to the page (wasm).
+//
+// Metrics: pass@k and pass^k below; maj@k, the expected accuracy of a
+// majority vote over k samples, computed exactly from the extracted answers
+// (majority.go); G-Pass@k_τ, the chance that at least ⌈τk⌉ of k samples are
+// correct (gpass.go).
 //
 // The per-problem estimators are exact at any n:
 //

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 )
 
 // ErrKOutOfRange is returned for a k outside 1..n: the estimators are not
@@ -141,6 +143,9 @@ func curveRow(m Metric, n, c int, dst []float64) (L int, tail float64) {
 	case failure:
 		return failureRow(n, c, dst)
 	}
+	if tau, ok := m.Tau(); ok {
+		return gPassRow(n, c, tau, dst)
+	}
 	panic(fmt.Sprintf("passk: %v: %q", ErrUnknownMetric, string(m)))
 }
 
@@ -259,34 +264,69 @@ func PassHatKCurve(n, c int, dst []float64) []float64 {
 const failure Metric = "1-pass@k"
 
 // Validate reports whether m is a metric Analyze computes: PassAtK,
-// PassHatK, or "" (which means PassAtK).
+// PassHatK, "" (which means PassAtK), MajAtK, or a G-Pass metric
+// GPassAtK(τ) with 0 < τ ≤ 1 in its canonical form (see ParseMetric).
 func (m Metric) Validate() error {
 	switch m {
-	case PassAtK, PassHatK, "":
+	case PassAtK, PassHatK, "", MajAtK:
 		return nil
 	}
-	return fmt.Errorf("metric %q: %w (expected %q or %q)", string(m), ErrUnknownMetric, PassAtK, PassHatK)
+	if _, ok := m.Tau(); ok {
+		return nil
+	}
+	return fmt.Errorf("metric %q: %w (expected %q or %q, %q, or %s with 0 < τ ≤ 1)", string(m), ErrUnknownMetric, PassAtK, PassHatK, MajAtK, gPassPrefix+"τ")
 }
 
+// ParseMetric reads a metric's name: pass@k, pass^k, maj@k, or g-pass@k:τ
+// with 0 < τ ≤ 1 (written any way strconv.ParseFloat reads, e.g.
+// "g-pass@k:0.50"; the result is canonical, "g-pass@k:0.5").
+func ParseMetric(s string) (Metric, error) {
+	m := Metric(strings.TrimSpace(s))
+	if rest, ok := strings.CutPrefix(string(m), gPassPrefix); ok {
+		if tau, err := strconv.ParseFloat(rest, 64); err == nil && tau > 0 && tau <= 1 {
+			return GPassAtK(tau), nil
+		}
+	}
+	if m == "" {
+		return "", fmt.Errorf("empty metric: %w", ErrUnknownMetric)
+	}
+	return m, m.Validate()
+}
+
+// NeedsAnswers reports whether the metric is computed from extracted
+// answers rather than from (n, c): MajAtK.
+func (m Metric) NeedsAnswers() bool { return m == MajAtK }
+
 // Value returns the metric for one problem with n samples, c correct, at k
-// ("" means PassAtK): PassAtKValue(n, c, k) or PassHatKValue(n, c, k).
+// ("" means PassAtK): PassAtKValue(n, c, k), PassHatKValue(n, c, k) or
+// GPassValue(n, c, k, τ). MajAtK needs the answers (MajorityValues): it is
+// an error wrapping ErrNoAnswers here.
 func (m Metric) Value(n, c, k int) (float64, error) {
 	switch m {
 	case PassAtK, "":
 		return PassAtKValue(n, c, k)
 	case PassHatK:
 		return PassHatKValue(n, c, k)
+	case MajAtK:
+		return math.NaN(), fmt.Errorf("%s is computed from answers, not from (n, c): use MajorityValues: %w", m, ErrNoAnswers)
+	}
+	if tau, ok := m.Tau(); ok {
+		return GPassValue(n, c, k, tau)
 	}
 	return math.NaN(), m.Validate()
 }
 
 // Curve returns the metric's per-problem curve for k = 1..n into dst
-// (resized to n): PassAtKCurve or PassHatKCurve. It panics on an unknown
-// metric (check with Validate) or an impossible tally.
+// (resized to n): PassAtKCurve, PassHatKCurve or G-Pass@k_τ. It panics on an
+// unknown metric (check with Validate), on MajAtK (which needs answers: see
+// MajorityValues) or an impossible tally.
 func (m Metric) Curve(n, c int, dst []float64) []float64 {
 	if m != failure {
 		if err := m.Validate(); err != nil {
 			panic("passk: " + err.Error())
+		}
+		if m.NeedsAnswers() {
+			panic("passk: " + string(m) + " needs answers: use MajorityValues")
 		}
 	}
 	return wholeCurve(m, n, c, dst)

@@ -41,7 +41,7 @@ func runCurve(stdout, stderr io.Writer, args []string) error {
 		return err
 	}
 	if opt.K == nil && !*asJSON && !*asCSV {
-		opt.K = tableGrid(models)
+		opt.K = tableGrid(models, opt.Extrapolate)
 	}
 	rep, err := passk.Analyze(models, opt)
 	if err != nil {
@@ -60,8 +60,9 @@ func runCurve(stdout, stderr io.Writer, args []string) error {
 }
 
 // tableGrid is the human table's default k grid: powers of two and each
-// model's largest k.
-func tableGrid(models []*passk.Model) []int {
+// model's largest k, and with extrapolation powers of two up to it and
+// the extrapolation's k.
+func tableGrid(models []*passk.Model, extrapolate int) []int {
 	set := map[int]bool{}
 	max := 0
 	for _, m := range models {
@@ -71,24 +72,43 @@ func tableGrid(models []*passk.Model) []int {
 			max = lo
 		}
 	}
+	if extrapolate > max {
+		max = extrapolate
+		set[extrapolate] = true
+	}
 	for k := 1; k <= max; k *= 2 {
 		set[k] = true
 	}
 	var ks []int
-	for k := 1; k <= max; k++ {
-		if set[k] {
-			ks = append(ks, k)
-		}
+	for k := range set {
+		ks = append(ks, k)
 	}
+	sort.Ints(ks)
 	return ks
 }
 
+// writeCSV writes the points; with predicted points a fifth column says
+// which are.
 func writeCSV(w io.Writer, rep *passk.Report) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"label", "k", "pass_at_k", "lo", "hi"})
+	predicted := false
 	for _, m := range rep.Models {
 		for _, p := range m.Curve {
-			cw.Write([]string{csvText(m.Label), strconv.Itoa(p.K), num(p.Value), num(p.Lo), num(p.Hi)})
+			predicted = predicted || p.Predicted
+		}
+	}
+	header := []string{"label", "k", "pass_at_k", "lo", "hi"}
+	if predicted {
+		header = append(header, "predicted")
+	}
+	cw.Write(header)
+	for _, m := range rep.Models {
+		for _, p := range m.Curve {
+			row := []string{csvText(m.Label), strconv.Itoa(p.K), num(p.Value), num(p.Lo), num(p.Hi)}
+			if predicted {
+				row = append(row, strconv.FormatBool(p.Predicted))
+			}
+			cw.Write(row)
 		}
 	}
 	cw.Flush()
@@ -131,6 +151,7 @@ func writeTable(w io.Writer, rep *passk.Report, models []*passk.Model) error {
 		fmt.Fprintf(w, "%s (no bootstrap)\n", rep.Metric)
 	}
 	ks, at := pointsByK(rep)
+	anyPredicted := false
 	fmt.Fprint(tw, "k")
 	for _, m := range rep.Models {
 		fmt.Fprintf(tw, "\t%s", m.Label)
@@ -149,6 +170,15 @@ func writeTable(w io.Writer, rep *passk.Report, models []*passk.Model) error {
 				if bands {
 					fmt.Fprint(tw, "\t")
 				}
+			case p.Predicted:
+				anyPredicted = true
+				fmt.Fprintf(tw, "\t%.4f*", p.Value)
+				if bands {
+					fmt.Fprint(tw, "\t")
+					if !math.IsNaN(p.Lo) {
+						fmt.Fprintf(tw, "[%.4f, %.4f]", p.Lo, p.Hi)
+					}
+				}
 			case bands:
 				fmt.Fprintf(tw, "\t%.4f\t[%.4f, %.4f]", p.Value, p.Lo, p.Hi)
 			default:
@@ -158,14 +188,36 @@ func writeTable(w io.Writer, rep *passk.Report, models []*passk.Model) error {
 		fmt.Fprintln(tw)
 	}
 	tw.Flush()
+	if anyPredicted {
+		if rep.FitBoot > 0 {
+			fmt.Fprintf(w, "* predicted beyond the model's n from the fitted prior below; band from %d fit bootstrap replicates\n", rep.FitBoot)
+		} else {
+			fmt.Fprintln(w, "* predicted beyond the model's n from the fitted prior below")
+		}
+	}
+	if rep.Extrapolate > 0 {
+		writeFits(w, rep)
+	}
 
 	if len(rep.Crossovers) > 0 {
 		fmt.Fprintln(w)
 		fmt.Fprintln(w, "crossovers (paired on shared problems)")
+		predicted := false
 		for _, c := range rep.Crossovers {
 			fmt.Fprintf(tw, "%s vs %s\t%s\t%d shared\n", c.A, c.B, describeCrossover(c), c.Shared)
+			predicted = predicted || c.Prediction != nil
 		}
 		tw.Flush()
+		if predicted {
+			fmt.Fprintln(w)
+			fmt.Fprintln(w, "predicted crossovers (fits on shared problems, beyond the sampled range)")
+			for _, c := range rep.Crossovers {
+				if c.Prediction != nil {
+					fmt.Fprintf(tw, "%s vs %s\t%s\n", c.A, c.B, describePrediction(c))
+				}
+			}
+			tw.Flush()
+		}
 	}
 	if len(rep.Warnings) > 0 {
 		fmt.Fprintln(w)
@@ -201,6 +253,88 @@ func describeCrossover(c passk.Crossover) string {
 		s += fmt.Sprintf(" (last of %d crossings)", len(c.All))
 	}
 	return s + "; " + lead
+}
+
+// describePrediction says in words where the predicted curves cross.
+func describePrediction(c passk.Crossover) string {
+	p := c.Prediction
+	limit := strconv.Itoa(p.KLimit)
+	lead := p.Leader + " leads at k = " + limit
+	if p.Leader == "" {
+		lead = "tied at k = " + limit
+	}
+	if math.IsNaN(p.K) {
+		s := "no crossing from k = " + strconv.Itoa(c.KMax) + " up to k = " + limit + "; " + lead
+		if !math.IsNaN(p.Share) {
+			s += fmt.Sprintf("; %.0f%% of fit replicates cross", 100*p.Share)
+		}
+		return s
+	}
+	s := "k* = " + fmtK(p.K)
+	if !math.IsNaN(p.Lo) {
+		s += " [" + fmtK(p.Lo) + ", " + fmtK(p.Hi) + "]"
+	}
+	if !math.IsNaN(p.Share) {
+		s += fmt.Sprintf(", %.0f%% of fit replicates cross", 100*p.Share)
+	}
+	return s + "; " + lead
+}
+
+// writeFits prints each model's two fits, marking the one used.
+func writeFits(w io.Writer, rep *passk.Report) {
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "fits: Beta(α, β) prior over per-problem success rates, zero-inflated with a mass π at p = 0; the lower AIC is used")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "model\tprior\tα\tβ\tπ\tlog-lik\tAIC\tused")
+	for _, m := range rep.Models {
+		f := m.Fit
+		if f == nil {
+			continue
+		}
+		for _, row := range []struct {
+			name string
+			fit  passk.BetaFit
+		}{{passk.FitBetaBinomial, f.Plain}, {passk.FitZeroInflated, f.ZeroInflated}} {
+			used := row.name == f.Chosen
+			a, b, pi := fmtParam(row.fit.Alpha), fmtParam(row.fit.Beta), fmtParam(row.fit.Pi)
+			mark := ""
+			if used {
+				mark = "yes"
+				if !math.IsNaN(f.AlphaLo) {
+					a += fmt.Sprintf(" [%s, %s]", fmtParam(f.AlphaLo), fmtParam(f.AlphaHi))
+					b += fmt.Sprintf(" [%s, %s]", fmtParam(f.BetaLo), fmtParam(f.BetaHi))
+					if row.name == passk.FitZeroInflated {
+						pi += fmt.Sprintf(" [%s, %s]", fmtParam(f.PiLo), fmtParam(f.PiHi))
+					}
+				}
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", m.Label, row.name, a, b, pi,
+				fmtStat(row.fit.LogLik), fmtStat(row.fit.AIC), mark)
+		}
+	}
+	tw.Flush()
+	for _, m := range rep.Models {
+		if m.Fit != nil && m.Fit.Note != "" {
+			fmt.Fprintf(w, "%s: %s\n", m.Label, m.Fit.Note)
+		}
+	}
+}
+
+// fmtParam formats a fitted parameter with 4 significant digits ("—" for
+// none).
+func fmtParam(v float64) string {
+	if math.IsNaN(v) {
+		return "—"
+	}
+	return strconv.FormatFloat(v, 'g', 4, 64)
+}
+
+// fmtStat formats a log-likelihood or AIC with 2 decimals.
+func fmtStat(v float64) string {
+	if math.IsNaN(v) {
+		return "—"
+	}
+	return strconv.FormatFloat(v, 'f', 2, 64)
 }
 
 func fmtK(k float64) string {

@@ -4,6 +4,9 @@
 //	passk curve base=base.jsonl rl=rl.csv
 //	passk curve --json base.jsonl rl.jsonl
 //	passk plot -o cross.svg base=base.jsonl rl=rl.jsonl
+//	passk curve --extrapolate 100000 base=base.jsonl rl=rl.jsonl
+//	passk curve --metric maj@k samples.jsonl
+//	passk backtest base=base.jsonl
 //	passk formats
 //	passk serve
 package main
