@@ -37,6 +37,10 @@ type crossing struct {
 	// pair are the colours of the two models, drawn before the text when
 	// several crossovers are marked; nil otherwise.
 	pair []color.NRGBA
+	// predicted marks where the predicted curves cross beyond the sampled
+	// range (Crossover.Prediction): a dashed line, a lighter span, and a
+	// label "predicted k* = …".
+	predicted bool
 }
 
 // figure is what newCurvesPlot draws, kept for the overlay's layout.
@@ -158,6 +162,29 @@ func newFigure(r *passk.Report, opt Options) (*figure, error) {
 		}
 		fig.cross = append(fig.cross, x)
 	}
+	var predicted []passk.Crossover
+	for _, c := range r.Crossovers {
+		_, okA := byLabel[c.A]
+		_, okB := byLabel[c.B]
+		if okA && okB && c.Prediction != nil && finite(c.Prediction.K) && c.Prediction.K >= 1 {
+			predicted = append(predicted, c)
+		}
+	}
+	for _, c := range predicted {
+		p := c.Prediction
+		x := crossing{k: p.K, lo: p.Lo, hi: p.Hi, y: math.NaN(), predicted: true}
+		x.text = "predicted " + crossoverText(p.K, p.Lo, p.Hi)
+		a, b := fig.series[byLabel[c.A]], fig.series[byLabel[c.B]]
+		if len(pairs)+len(predicted) > 1 {
+			x.pair = []color.NRGBA{a.color, b.color}
+		}
+		ya, okA := valueAt(a.pts, p.K)
+		yb, okB := valueAt(b.pts, p.K)
+		if okA && okB {
+			x.y = (ya + yb) / 2
+		}
+		fig.cross = append(fig.cross, x)
+	}
 	return fig, nil
 }
 
@@ -244,7 +271,11 @@ func (f *figure) drawSpans(c draw.Canvas, p *gplot.Plot) {
 		if x1 <= x0 {
 			continue
 		}
-		c.FillPolygon(translucent(mark, 0.1), []vg.Point{
+		alpha := 0.1
+		if x.predicted {
+			alpha = 0.05
+		}
+		c.FillPolygon(translucent(mark, alpha), []vg.Point{
 			{X: x0, Y: c.Min.Y}, {X: x1, Y: c.Min.Y}, {X: x1, Y: c.Max.Y}, {X: x0, Y: c.Max.Y},
 		})
 	}
@@ -391,9 +422,15 @@ func (f *figure) drawCurves(c draw.Canvas, p *gplot.Plot) {
 func (f *figure) drawCrossLines(c draw.Canvas, p *gplot.Plot) {
 	tx, _ := p.Transforms(&c)
 	sty := draw.LineStyle{Color: mark, Width: markWidth}
+	dashed := sty
+	dashed.Dashes = dashes
 	for _, x := range f.cross {
 		xk := tx(x.k)
 		if xk < c.Min.X || xk > c.Max.X {
+			continue
+		}
+		if x.predicted {
+			c.StrokeLine2(dashed, xk, c.Min.Y, xk, c.Max.Y)
 			continue
 		}
 		c.StrokeLine2(sty, xk, c.Min.Y, xk, c.Max.Y)

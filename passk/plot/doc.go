@@ -15,7 +15,9 @@
 //   - the bootstrap band [Lo, Hi] of each curve shaded where it exists;
 //   - for each pair of models shown, the headline crossover k* as a grey
 //     vertical line through the crossing, its interval as a grey span, and
-//     a label "k* = 37 [21, 60]";
+//     a label "k* = 37 [21, 60]"; where the predicted curves cross
+//     beyond the sampled range (Crossover.Prediction), a dashed line, a
+//     lighter span and a label "predicted k* = 99 [75, 166]";
 //   - a legend and the crossover labels placed where they cover the least
 //     of the curves.
 //

@@ -417,3 +417,30 @@ func TestHistogram(t *testing.T) {
 	assert.ErrorIs(t, Histogram(io.Discard, bins, Options{}, "gif"), ErrFormat)
 	require.NoError(t, Histogram(io.Discard, nil, Options{}, "svg"))
 }
+
+// TestPredictedCrossover: where the predicted curves cross beyond the
+// sampled range, the figure marks it with a dashed line and a label
+// "predicted k* = …"; without a prediction, or with one that does not
+// cross, it marks nothing more.
+func TestPredictedCrossover(t *testing.T) {
+	r := goldenReport()
+	for i := range r.Models {
+		last := r.Models[i].Curve[len(r.Models[i].Curve)-1]
+		for _, k := range []int{32, 64} {
+			v := last.Value + float64(k)/640*float64(1-2*i) // base rises, RL falls
+			r.Models[i].Curve = append(r.Models[i].Curve, passk.Point{K: k, Value: v, Lo: v - 0.05, Hi: v + 0.05, Predicted: true})
+		}
+	}
+	r.Extrapolate = 64
+	r.Crossovers[0].Prediction = &passk.PredictedCrossover{K: 40.4, Lo: 30.2, Hi: 55.7, Share: 0.9, Leader: "base", KLimit: 1_000_000}
+	svg := svgOf(t, r, Options{})
+	texts := wellFormed(t, svg)
+	assert.Contains(t, texts, "predicted k* = 40 [30, 56]")
+	assert.Contains(t, texts, "predicted")
+	assert.Contains(t, texts, "k* = 14 [8.3, 16]")
+
+	r.Crossovers[0].Prediction.K = nan
+	assert.NotContains(t, wellFormed(t, svgOf(t, r, Options{})), "predicted k* = 40 [30, 56]")
+	r.Crossovers[0].Prediction.K = 40.4
+	assert.NotContains(t, wellFormed(t, svgOf(t, r, Options{NoCrossovers: true})), "predicted k* = 40 [30, 56]")
+}
