@@ -2,26 +2,33 @@
 #
 #   make build   app.wasm (+ .gz/.br) and wasm_exec.js into web/site/static, then bin/passk with the site embedded
 #   make serve   build, then serve the app on http://$(ADDR)
-#   make test    gofmt + vet (host and js/wasm), every Go test (browser tests in real headless Chromium),
-#                and the js/wasm packages' tests under Node
+#   make test    gofmt + vet (host and js/wasm), every Go test (browser tests in real headless Chromium,
+#                the Cloudflare Worker under `wrangler dev --local`), and the js/wasm packages' tests under Node
+#   make worker  the Cloudflare Worker into worker/build: its wasm and JavaScript shim, the site in build/site
+#   make deploy  make worker, then `wrangler deploy` (your Cloudflare account: `npx wrangler login` first)
 GO      ?= go
 GOROOT  := $(shell $(GO) env GOROOT)
 WASMBIN := $(GOROOT)/lib/wasm
 SITE    := web/site/static
 ADDR    ?= 127.0.0.1:8080
-# The browser's wasm: no symbol table or DWARF (the Worker binary of issue 5 uses -tags minimal too).
+# The browser's wasm and the Worker's: no symbol table or DWARF.
 WASMFLAGS ?= -trimpath -tags minimal -ldflags=-s\ -w
+WORKER  := worker
 
-.PHONY: all test vet build wasm bench serve clean
+.PHONY: all test vet build wasm bench serve clean worker worker-deps worker-dev deploy
 
 all: build
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files -co --exclude-standard '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 	$(GO) vet ./...
-	GOOS=js GOARCH=wasm $(GO) vet ./wasm/...
+	GOOS=js GOARCH=wasm $(GO) vet ./wasm/... ./$(WORKER)/
 
+# The Worker's tests need wrangler (worker/package-lock.json): installed here when npm is there; without
+# Node they skip, except with CI=true.
 test: vet
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory worker-deps; \
+	else echo "npm is not installed: the Worker's tests will skip (apt-get install nodejs npm)" >&2; fi
 	$(GO) test -timeout 20m ./...
 	PATH="$(WASMBIN):$$PATH" GOOS=js GOARCH=wasm $(GO) test -timeout 10m ./wasm/...
 
@@ -39,8 +46,45 @@ build: wasm
 serve: build
 	./bin/passk serve --addr $(ADDR)
 
-bench:
+# make bench: one table, passk against the Python peer (bench/cmd/benchtable; files generated in a
+# temporary directory, about 1.7 GB, removed after). The peer needs numpy for /usr/bin/python3:
+# bench-deps installs Debian's python3-numpy when it is missing (as root), or says what to install.
+# Not part of make test. make bench-go prints the go test benchmarks as they are.
+.PHONY: bench-deps bench-go
+
+bench: bench-deps
+	$(GO) run ./bench/cmd/benchtable
+
+bench-deps:
+	@/usr/bin/python3 -c 'import numpy' 2>/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing python3-numpy for the benchmark's Python peer" >&2; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-numpy >/dev/null; \
+	  else echo "make bench needs numpy for /usr/bin/python3: apt-get install python3-numpy" >&2; exit 1; fi; }
+
+bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem ./passk/...
 
+# The Cloudflare Worker (worker/, see README "Sharing"): syumai/workers' JavaScript shim, the Go wasm
+# (package web's handler: the share API, KV store), and the site as static assets with its headers.
+worker: wasm
+	cd $(WORKER) && $(GO) run github.com/syumai/workers/cmd/workers-assets-gen -mode=go -o build
+	cd $(WORKER) && GOOS=js GOARCH=wasm $(GO) build $(WASMFLAGS) -o build/app.wasm .
+	$(GO) run ./$(WORKER)/site -o $(WORKER)/build/site $(SITE)
+	@printf 'worker/build/app.wasm: %s bytes, %s gzip-compressed (Cloudflare free plan limit: 3 MiB compressed)\n' \
+	  "$$(wc -c < $(WORKER)/build/app.wasm)" "$$(gzip -9 -c $(WORKER)/build/app.wasm | wc -c)"
+
+worker-deps: $(WORKER)/node_modules/.package-lock.json
+
+$(WORKER)/node_modules/.package-lock.json: $(WORKER)/package.json $(WORKER)/package-lock.json
+	cd $(WORKER) && npm ci --no-audit --no-fund
+
+# Serve the Worker locally, offline, with local KV.
+worker-dev: worker worker-deps
+	cd $(WORKER) && WRANGLER_SEND_METRICS=false npx wrangler dev --local --ip 127.0.0.1 --port 8787
+
+deploy: worker worker-deps
+	cd $(WORKER) && npx wrangler deploy
+
 clean:
-	rm -rf bin build $(SITE)/app.wasm $(SITE)/app.wasm.gz $(SITE)/app.wasm.br $(SITE)/wasm_exec.js
+	rm -rf bin build $(WORKER)/build $(SITE)/app.wasm $(SITE)/app.wasm.gz $(SITE)/app.wasm.br $(SITE)/wasm_exec.js

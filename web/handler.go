@@ -1,4 +1,4 @@
-// Package web serves the passk browser app.
+// Package web serves the passk browser app and its share API.
 //
 // A Handler serves a built site (package web/site embeds one): index.html,
 // the page's ES module, the Web Worker that runs the Go wasm, and the
@@ -10,10 +10,18 @@
 // Content-Security-Policy on every response, so that nothing the page does
 // can reach another origin.
 //
+// With a Store it also serves the share API (api.go): POST /api/share
+// stores a validated share (package web/share) under a new unguessable id,
+// GET /api/share/<id> returns it, and /s/<id> is the page that opens it.
+// `passk serve` keeps shares in files (DirStore); the Cloudflare Worker
+// (worker/) in Workers KV, with the site's files served as Workers static
+// assets (Config.Assets).
+//
 // The handler is a plain http.Handler with no dependency beyond the standard
-// library, so it runs under net/http (`passk serve`) and inside a Cloudflare
-// Worker alike. It does not embed the site itself: the caller passes one,
-// so that a binary that serves the site from elsewhere does not carry it.
+// library and package web/share, so it runs under net/http (`passk serve`)
+// and inside a Cloudflare Worker alike. It does not embed the site itself:
+// the caller passes one, so that a binary that serves the site from
+// elsewhere does not carry it.
 package web
 
 import (
@@ -36,12 +44,36 @@ type Config struct {
 	// Site is the built site, index.html at its root. Files named
 	// name.br and name.gz are the brotli and gzip encodings of name.
 	Site fs.FS
+	// Assets, used when Site is nil, serves the site's files from
+	// elsewhere: the Worker's static assets. The handler still answers
+	// the share API and /s/<id> itself, asking Assets for "/" (the page)
+	// there.
+	Assets http.Handler
+
+	// Store keeps shares. Without one the share API answers that this
+	// server does not keep shares.
+	Store Store
+	// Limiter bounds how often a client may create shares (nil: no
+	// bound).
+	Limiter Limiter
+	// ClientAddr names the client of a request for Limiter (nil:
+	// ClientAddr).
+	ClientAddr func(*http.Request) string
+	// Logf, when set, is told about server-side failures (a store that
+	// fails), which clients see only as a 500.
+	Logf func(format string, args ...any)
 }
 
-// Handler serves the site of its Config.
+// Handler serves the site of its Config and the share API.
 type Handler struct {
-	assets map[string]*asset // by URL path, "/" for index.html
+	assets map[string]*asset // by URL path, "/" for index.html; nil with Config.Assets
 	build  string            // the build id: a hash of every file of the site
+	site   http.Handler      // Config.Assets
+
+	store      Store
+	limiter    Limiter
+	clientAddr func(*http.Request) string
+	logf       func(format string, args ...any)
 }
 
 // asset is one file of the site, with its encodings.
@@ -71,10 +103,21 @@ const buildToken = "__PASSK_BUILD__"
 // New returns a Handler serving cfg.Site. It reads the whole site into
 // memory once.
 func New(cfg Config) (*Handler, error) {
-	if cfg.Site == nil {
-		return nil, fmt.Errorf("web: no site given")
+	h := &Handler{store: cfg.Store, limiter: cfg.Limiter, clientAddr: cfg.ClientAddr, logf: cfg.Logf}
+	if h.clientAddr == nil {
+		h.clientAddr = ClientAddr
 	}
-	h := &Handler{assets: map[string]*asset{}}
+	if h.logf == nil {
+		h.logf = func(string, ...any) {}
+	}
+	if cfg.Site == nil {
+		if cfg.Assets == nil {
+			return nil, fmt.Errorf("web: no site given")
+		}
+		h.site = cfg.Assets
+		return h, nil
+	}
+	h.assets = map[string]*asset{}
 	encoded := map[string][]byte{}
 	err := fs.WalkDir(cfg.Site, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -126,8 +169,12 @@ func New(cfg Config) (*Handler, error) {
 func (h *Handler) Build() string { return h.build }
 
 // Missing lists the required files the site lacks (the wasm before
-// `make build`), with what each is.
+// `make build`), with what each is. A handler whose site is served
+// elsewhere (Config.Assets) lacks nothing it could tell.
 func (h *Handler) Missing() []string {
+	if h.assets == nil {
+		return nil
+	}
 	var out []string
 	for name, what := range required {
 		if h.assets["/"+name] == nil {
@@ -152,9 +199,22 @@ func buildID(assets map[string]*asset) string {
 	return hex.EncodeToString(hash.Sum(nil)[:8])
 }
 
-// ServeHTTP serves the site's files with GET and HEAD.
+// ServeHTTP serves the share API, the pages of short links, and the site's
+// files (with GET and HEAD).
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	SetSecurityHeaders(w.Header())
+	switch p := r.URL.Path; {
+	case p == "/api" || strings.HasPrefix(p, "/api/"):
+		h.api(w, r)
+		return
+	case strings.HasPrefix(p, "/s/"):
+		h.sharePage(w, r, strings.TrimPrefix(p, "/s/"))
+		return
+	}
+	if h.site != nil {
+		h.site.ServeHTTP(w, r)
+		return
+	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
@@ -170,10 +230,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	h.serve(w, r, a)
+	h.serve(w, r, a, http.StatusOK)
 }
 
-func (h *Handler) serve(w http.ResponseWriter, r *http.Request, a *asset) {
+// serve serves asset a with status (a conditional request for it may get
+// 304 Not Modified instead when status is 200).
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request, a *asset, status int) {
 	hdr := w.Header()
 	hdr.Set("Content-Type", a.ctype)
 	// Revalidate every time: names carry no hash, and the service worker
@@ -197,12 +259,12 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, a *asset) {
 		hdr.Set("Content-Encoding", enc)
 	}
 	hdr.Set("ETag", etag)
-	if match := r.Header.Get("If-None-Match"); match != "" && etagMatches(match, etag) {
+	if match := r.Header.Get("If-None-Match"); status == http.StatusOK && match != "" && etagMatches(match, etag) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
 	hdr.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(http.StatusOK)
+	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
 		w.Write(body)
 	}

@@ -6,7 +6,8 @@ import "net/http"
 // worker and its service worker may load code, styles, images and data from
 // their own origin only; the wasm may be compiled ('wasm-unsafe-eval');
 // inline scripts, inline styles, plugins, frames and form posts are refused,
-// and no other site may frame the page.
+// and no other site may frame the page. The share API is on the same
+// origin, so connect-src 'self' covers it.
 const ContentSecurityPolicy = "default-src 'none'; " +
 	"script-src 'self' 'wasm-unsafe-eval'; " +
 	"worker-src 'self'; " +
@@ -22,7 +23,9 @@ const ContentSecurityPolicy = "default-src 'none'; " +
 // SetSecurityHeaders sets the headers every response of the app carries:
 // the Content-Security-Policy, no MIME sniffing, no referrer, no framing,
 // and an isolated browsing context.
-func SetSecurityHeaders(h http.Header) {
+func SetSecurityHeaders(h http.Header) { setSecurityHeaders(h) }
+
+func setSecurityHeaders(h http.Header) {
 	h.Set("Content-Security-Policy", ContentSecurityPolicy)
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")

@@ -6,8 +6,9 @@ import (
 
 // reportKey names one analysis of the open session's data.
 type reportKey struct {
-	version int
-	metric  passk.Metric
+	version     int
+	metric      passk.Metric
+	extrapolate int
 }
 
 type reportResult struct {
@@ -22,20 +23,29 @@ var analyze = passk.Analyze
 // Options returns the analysis options the page uses: the CLI's defaults
 // (passk.DefaultOptions: B = 1000 bootstrap replicates, seed 1, 95%), with
 // the given metric. The page's k* is therefore the k* of `passk curve --json`.
+// Its predictions (PredictOptions) use FitBoot fit bootstrap replicates.
 func Options(metric passk.Metric) passk.Options {
 	opt := passk.DefaultOptions()
 	opt.Metric = metric
+	opt.FitBoot = FitBoot
 	return opt
 }
 
 // report returns the analysis of every model of the open session with
-// metric, computing it once per change of the data. Models are passed in
-// session order under their labels, exactly as the CLI passes the files it
-// is given, and the result maps each label the report uses to the model's
-// key. Renaming a model does not recompute: the analysis does not depend on
+// metric (predicting as the session's settings say, see analysisOptions),
+// computing it once per change of the data and of the settings it uses.
+// Models are passed in session order under their labels, exactly as the
+// CLI passes the files it is given, and the result maps each label the
+// report uses to the model's key. Renaming a model does not recompute: the analysis does not depend on
 // labels (TestAnalysisIgnoresLabels). The caller holds a.mu.
 func (a *App) report(metric passk.Metric) (reportResult, error) {
-	key := reportKey{a.version, metric}
+	return a.reportWith(a.analysisOptions(metric))
+}
+
+// reportWith is report with the options given (Options or PredictOptions
+// of some metric). The caller holds a.mu.
+func (a *App) reportWith(opt passk.Options) (reportResult, error) {
+	key := reportKey{a.version, opt.Metric, opt.Extrapolate}
 	if res, ok := a.reports[key]; ok {
 		return res, res.err
 	}
@@ -45,7 +55,7 @@ func (a *App) report(metric passk.Metric) (reportResult, error) {
 		models[i] = e.Model
 		res.keys[e.Model.Label] = e.Key
 	}
-	res.r, res.err = analyze(models, Options(metric))
+	res.r, res.err = analyze(models, opt)
 	a.reports[key] = res
 	return res, res.err
 }

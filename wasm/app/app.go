@@ -266,10 +266,20 @@ func (a *App) Remove(ctx context.Context, key string) error {
 	return nil
 }
 
-// SetMetric chooses the metric the plot and crossovers use.
+// SetMetric chooses the metric the plot and crossovers use: one of
+// Metrics. A metric that needs extracted answers is refused while a model
+// has none (the error says which).
 func (a *App) SetMetric(ctx context.Context, m passk.Metric) error {
-	if m != passk.PassAtK && m != passk.PassHatK {
-		return fmt.Errorf("%w: metric %q, expected %q or %q", ErrInput, m, passk.PassAtK, passk.PassHatK)
+	if err := checkMetric(m); err != nil {
+		return fmt.Errorf("%w: %v", ErrInput, err)
+	}
+	if m.NeedsAnswers() {
+		a.mu.Lock()
+		why := a.unavailable()[m]
+		a.mu.Unlock()
+		if why != "" {
+			return fmt.Errorf("%w: %s", ErrInput, why)
+		}
 	}
 	a.mu.Lock()
 	a.s.Settings.Metric = m

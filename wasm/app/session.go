@@ -43,10 +43,14 @@ type Session struct {
 	NextKey  int // the number of the next model key
 }
 
-// Settings are the view's choices that a session keeps.
+// Settings are the view's choices that a session keeps. Extrapolate was
+// added within schema version 1: records without it read as 0 (off).
 type Settings struct {
 	Metric passk.Metric `json:"metric"`
 	Bands  bool         `json:"bands"`
+	// Extrapolate > 0 predicts pass@k and pass^k beyond each model's n up
+	// to this k (passk.Options.Extrapolate); 0 is off.
+	Extrapolate int `json:"extrapolate,omitempty"`
 }
 
 // Entry is one model of a session.
@@ -210,12 +214,14 @@ func ParseSession(data []byte) (*Session, error) {
 	if len(s.Name) > MaxSessionName || !utf8.ValidString(s.Name) {
 		return nil, fmt.Errorf("%w: session name longer than %d bytes or not UTF-8", ErrSession, MaxSessionName)
 	}
-	switch s.Settings.Metric {
-	case "":
+	if s.Settings.Metric == "" {
 		s.Settings.Metric = passk.PassAtK
-	case passk.PassAtK, passk.PassHatK:
-	default:
-		return nil, fmt.Errorf("%w: metric %q, expected %q or %q", ErrSession, s.Settings.Metric, passk.PassAtK, passk.PassHatK)
+	}
+	if err := checkMetric(s.Settings.Metric); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrSession, err)
+	}
+	if err := checkExtrapolate(s.Settings.Extrapolate); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrSession, err)
 	}
 	if len(in.Models) > MaxModels {
 		return nil, fmt.Errorf("%w: %d models, at most %d", ErrSession, len(in.Models), MaxModels)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -16,7 +17,10 @@ import (
 // hover layer the page moves, and needs no fonts in the wasm. It follows the
 // look of passk/plot (log2 k axis with power-of-two ticks, the Okabe–Ito
 // palette by model position, shaded bands, a grey k* line and interval
-// span); the exports use passk/plot itself.
+// span); the exports use passk/plot itself. Predicted points (beyond a
+// model's n, passk.Point.Predicted) are drawn dashed with lighter bands, a
+// "predicted" entry in the legend and a label where they start; predicted
+// crossovers get a dashed k* line labelled "predicted k*".
 
 // palette is the Okabe–Ito palette in package passk/plot's order.
 var palette = []string{"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"}
@@ -50,7 +54,7 @@ type Geometry struct {
 
 // Hover holds each shown model's value at the k's the mouse can point at
 // (about one per pixel column): Series[j].V[i] is model j at K[i], null
-// where k is beyond its curve.
+// where k is beyond its curve, and Series[j].P[i] says that it is predicted.
 type Hover struct {
 	K      []int         `json:"k"`
 	Series []HoverSeries `json:"series"`
@@ -64,6 +68,7 @@ type HoverSeries struct {
 	V     []Num  `json:"v"`
 	Lo    []Num  `json:"lo"`
 	Hi    []Num  `json:"hi"`
+	P     []bool `json:"p"`
 }
 
 // series is one model's curve to draw.
@@ -77,8 +82,12 @@ func seriesOf(e *Entry, i int, c *passk.ModelCurve) series {
 	return series{Key: e.Key, Label: e.Model.Label, Color: i, Points: c.Curve}
 }
 
-// crossMark is a crossover to mark: k* and its interval.
-type crossMark struct{ K, Lo, Hi float64 }
+// crossMark is a crossover to mark: k* and its interval, measured or
+// predicted.
+type crossMark struct {
+	K, Lo, Hi float64
+	Predicted bool
+}
 
 type frame struct{ Geometry }
 
@@ -124,11 +133,20 @@ func drawCurves(ss []series, marks []crossMark, metric passk.Metric, bands bool,
 		LgMin: 0, LgMax: math.Max(1, math.Log2(float64(kmax))), YMin: ymin, YMax: ymax}}
 	labelRows := 0
 	for _, m := range marks {
-		if m.K >= 1 && m.K <= math.Exp2(f.LgMax) {
+		if m.K >= 1 && (m.K <= math.Exp2(f.LgMax) || m.Predicted) {
 			labelRows++
 		}
 	}
-	f.Top += float64(min(labelRows, 4)) * 17
+	predicting := false
+	for _, s := range ss {
+		for _, p := range s.Points {
+			predicting = predicting || p.Predicted
+		}
+	}
+	if predicting {
+		labelRows++ // the "predicted" label where the predictions start
+	}
+	f.Top += float64(min(labelRows, 5)) * 17
 
 	var b strings.Builder
 	names := make([]string, len(ss))
@@ -168,47 +186,87 @@ func drawCurves(ss []series, marks []crossMark, metric passk.Metric, bands bool,
 	fmt.Fprintf(&b, `<text class="title" x="%s" y="%s" text-anchor="middle">k (log2 scale)</text>`, num((f.Left+f.Right)/2), num(f.Bottom+38))
 	fmt.Fprintf(&b, `<text class="title" transform="translate(14 %s) rotate(-90)" text-anchor="middle">%s</text>`, num((f.Top+f.Bottom)/2), esc(string(metric)))
 
-	// Crossover spans and lines, under the curves.
+	// Where the predictions start: a dotted line at the first predicted
+	// k of the curves, labelled.
 	row := 0
-	for _, m := range marks {
-		if !(m.K >= 1 && m.K <= math.Exp2(f.LgMax)) {
-			continue
-		}
-		if finite(m.Lo) && finite(m.Hi) {
-			x0, x1 := f.x(math.Max(1, m.Lo)), f.x(math.Min(math.Exp2(f.LgMax), m.Hi))
-			if x1 > x0 {
-				fmt.Fprintf(&b, `<rect class="xspan" x="%s" y="%s" width="%s" height="%s"/>`, num(x0), num(f.Top), num(x1-x0), num(f.Bottom-f.Top))
+	if predicting {
+		start := math.Inf(1)
+		for _, s := range ss {
+			for i, p := range s.Points {
+				if p.Predicted && i > 0 {
+					start = math.Min(start, float64(s.Points[i-1].K))
+					break
+				}
 			}
 		}
-		x := f.x(m.K)
-		fmt.Fprintf(&b, `<line class="xover" x1="%s" x2="%s" y1="%s" y2="%s"/>`, num(x), num(x), num(f.Top), num(f.Bottom))
-		if row < 4 {
-			label := "k* = " + FormatK(m.K)
+		if finite(start) {
+			x := f.x(start)
+			fmt.Fprintf(&b, `<line class="pstart" x1="%s" x2="%s" y1="%s" y2="%s"/>`, num(x), num(x), num(f.Top), num(f.Bottom))
+			fmt.Fprintf(&b, `<text class="plabel" x="%s" y="%s" text-anchor="start">predicted beyond k = %s →</text>`, num(x+4), num(f.Top-5), strconv.FormatFloat(start, 'f', 0, 64))
+			row++
+		}
+	}
+
+	// Crossover spans and lines, under the curves. A predicted crossover
+	// beyond the k axis is labelled at its right end.
+	kmaxAxis := math.Exp2(f.LgMax)
+	for _, m := range marks {
+		if !(m.K >= 1 && (m.K <= kmaxAxis || m.Predicted)) {
+			continue
+		}
+		cls, prefix, span := "xover", "k* = ", "xspan"
+		if m.Predicted {
+			cls, prefix, span = "xover predicted", "predicted k* = ", "xspan predicted"
+		}
+		beyond := m.K > kmaxAxis
+		if finite(m.Lo) && finite(m.Hi) && !beyond {
+			x0, x1 := f.x(math.Max(1, m.Lo)), f.x(math.Min(kmaxAxis, m.Hi))
+			if x1 > x0 {
+				fmt.Fprintf(&b, `<rect class="%s" x="%s" y="%s" width="%s" height="%s"/>`, span, num(x0), num(f.Top), num(x1-x0), num(f.Bottom-f.Top))
+			}
+		}
+		x := f.x(math.Min(m.K, kmaxAxis))
+		if !beyond {
+			fmt.Fprintf(&b, `<line class="%s" x1="%s" x2="%s" y1="%s" y2="%s"/>`, cls, num(x), num(x), num(f.Top), num(f.Bottom))
+		}
+		if row < 5 {
+			label := prefix + FormatK(m.K)
 			if finite(m.Lo) && finite(m.Hi) {
 				label += " [" + FormatK(m.Lo) + ", " + FormatK(m.Hi) + "]"
+			}
+			if beyond {
+				label += " →"
 			}
 			anchor, lx := "start", x+4
 			if x > (f.Left+f.Right)/2 {
 				anchor, lx = "end", x-4
 			}
-			fmt.Fprintf(&b, `<text class="xlabel" x="%s" y="%s" text-anchor="%s">%s</text>`, num(lx), num(f.Top-5-float64(row)*17), anchor, esc(label))
+			lcls := "xlabel"
+			if m.Predicted {
+				lcls = "xlabel predicted"
+			}
+			fmt.Fprintf(&b, `<text class="%s" x="%s" y="%s" text-anchor="%s">%s</text>`, lcls, num(lx), num(f.Top-5-float64(row)*17), anchor, esc(label))
 		}
 		row++
 	}
 
-	// Bands, then lines.
+	// Bands (lighter where predicted), then lines.
 	if bands {
 		for _, s := range ss {
 			for _, seg := range bandSegments(s.Points) {
 				var d strings.Builder
-				for i, p := range decimate(f, seg) {
+				pts := decimate(f, seg.points)
+				for i, p := range pts {
 					fmt.Fprintf(&d, "%s%s %s", pathOp(i), num(f.x(float64(p.K))), num(f.y(p.Hi)))
 				}
-				rev := decimate(f, seg)
-				for i := len(rev) - 1; i >= 0; i-- {
-					fmt.Fprintf(&d, "L%s %s", num(f.x(float64(rev[i].K))), num(f.y(rev[i].Lo)))
+				for i := len(pts) - 1; i >= 0; i-- {
+					fmt.Fprintf(&d, "L%s %s", num(f.x(float64(pts[i].K))), num(f.y(pts[i].Lo)))
 				}
-				fmt.Fprintf(&b, `<path d="%sZ" fill="%s" fill-opacity="0.18" stroke="none"/>`, d.String(), Color(s.Color))
+				if seg.predicted {
+					fmt.Fprintf(&b, `<path class="band predicted" d="%sZ" fill="%s" fill-opacity="0.08" stroke="none"/>`, d.String(), Color(s.Color))
+				} else {
+					fmt.Fprintf(&b, `<path d="%sZ" fill="%s" fill-opacity="0.18" stroke="none"/>`, d.String(), Color(s.Color))
+				}
 			}
 		}
 	}
@@ -234,16 +292,20 @@ func drawCurves(ss []series, marks []crossMark, metric passk.Metric, bands bool,
 			fmt.Fprintf(&b, `<path d="%s" fill="none" stroke="%s" stroke-width="2.2" stroke-linejoin="round"/>`, d.String(), c)
 		}
 		if pd.Len() > 0 {
-			fmt.Fprintf(&b, `<path d="%s" fill="none" stroke="%s" stroke-width="2.2" stroke-dasharray="6 4"/>`, pd.String(), c)
+			fmt.Fprintf(&b, `<path class="predicted" d="%s" fill="none" stroke="%s" stroke-width="2.2" stroke-dasharray="6 4"/>`, pd.String(), c)
 		}
 		if len(s.Points) <= 16 {
 			for _, p := range s.Points {
-				fmt.Fprintf(&b, `<circle cx="%s" cy="%s" r="3" fill="%s"/>`, num(f.x(float64(p.K))), num(f.y(p.Value)), c)
+				if p.Predicted {
+					fmt.Fprintf(&b, `<circle class="predicted" cx="%s" cy="%s" r="3" fill="#fff" stroke="%s" stroke-width="1.5"/>`, num(f.x(float64(p.K))), num(f.y(p.Value)), c)
+				} else {
+					fmt.Fprintf(&b, `<circle cx="%s" cy="%s" r="3" fill="%s"/>`, num(f.x(float64(p.K))), num(f.y(p.Value)), c)
+				}
 			}
 		}
 	}
 
-	drawLegend(&b, f, ss)
+	drawLegend(&b, f, ss, predicting)
 
 	// The hover layer: moved and shown by the page.
 	fmt.Fprintf(&b, `<g id="hover" visibility="hidden"><line class="guide" x1="0" x2="0" y1="%s" y2="%s"/>`, num(f.Top), num(f.Bottom))
@@ -263,13 +325,19 @@ func pathOp(n int) string {
 
 // drawLegend draws the legend in the corner of the data area that the
 // curves cross least.
-func drawLegend(b *strings.Builder, f *frame, ss []series) {
+func drawLegend(b *strings.Builder, f *frame, ss []series, predicting bool) {
 	const lineH, pad = 18.0, 8.0
+	const predictedLabel = "predicted (fitted prior)"
 	width := 0.0
 	for _, s := range ss {
 		width = math.Max(width, textWidth(truncate(s.Label, 48)))
 	}
-	bw, bh := width+40+pad, float64(len(ss))*lineH+pad
+	rows := len(ss)
+	if predicting {
+		width = math.Max(width, textWidth(predictedLabel))
+		rows++
+	}
+	bw, bh := width+40+pad, float64(rows)*lineH+pad
 	type corner struct{ x, y float64 }
 	corners := []corner{
 		{f.Left + 8, f.Top + 6},               // top left
@@ -299,6 +367,12 @@ func drawLegend(b *strings.Builder, f *frame, ss []series) {
 		fmt.Fprintf(b, `<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s" stroke-width="3"/>`,
 			num(best.x+pad), num(best.x+pad+22), num(y), num(y), Color(s.Color))
 		fmt.Fprintf(b, `<text x="%s" y="%s">%s</text>`, num(best.x+pad+30), num(y+4), esc(truncate(s.Label, 48)))
+	}
+	if predicting {
+		y := best.y + pad/2 + lineH*float64(len(ss)) + lineH/2
+		fmt.Fprintf(b, `<line class="predicted" x1="%s" x2="%s" y1="%s" y2="%s" stroke="#555" stroke-width="2.2" stroke-dasharray="6 4"/>`,
+			num(best.x+pad), num(best.x+pad+22), num(y), num(y))
+		fmt.Fprintf(b, `<text class="predicted" x="%s" y="%s">%s</text>`, num(best.x+pad+30), num(y+4), predictedLabel)
 	}
 	b.WriteString(`</g>`)
 }
@@ -350,18 +424,30 @@ func decimate(f *frame, ps []passk.Point) []passk.Point {
 	return out
 }
 
+// bandSegment is a run of points with a finite band, all measured or all
+// predicted (a predicted run starts at the measured point before it, when
+// that has a band, so that the two bands meet).
+type bandSegment struct {
+	points    []passk.Point
+	predicted bool
+}
+
 // bandSegments splits ps into runs of points with a finite band.
-func bandSegments(ps []passk.Point) [][]passk.Point {
-	var out [][]passk.Point
-	start := -1
+func bandSegments(ps []passk.Point) []bandSegment {
+	var out []bandSegment
+	hasBand := func(i int) bool { return finite(ps[i].Lo) && finite(ps[i].Hi) }
+	start, pred := -1, false
 	for i := 0; i <= len(ps); i++ {
-		ok := i < len(ps) && finite(ps[i].Lo) && finite(ps[i].Hi)
-		if ok && start < 0 {
-			start = i
-		}
-		if !ok && start >= 0 {
-			out = append(out, ps[start:i])
+		ok := i < len(ps) && hasBand(i)
+		if start >= 0 && (!ok || ps[i].Predicted != pred) {
+			out = append(out, bandSegment{ps[start:i], pred})
 			start = -1
+		}
+		if ok && start < 0 {
+			start, pred = i, ps[i].Predicted
+			if pred && i > 0 && !ps[i-1].Predicted && hasBand(i-1) {
+				start = i - 1
+			}
 		}
 	}
 	return out
@@ -388,10 +474,21 @@ func hoverTable(f *frame, ss []series) Hover {
 		}
 		k = next
 	}
+	// The predicted points are few (a sparse grid): the readout can
+	// point at each of them exactly.
+	for _, s := range ss {
+		for _, p := range s.Points {
+			if p.Predicted && p.K <= kmax {
+				ks = append(ks, p.K)
+			}
+		}
+	}
+	slices.Sort(ks)
+	ks = slices.Compact(ks)
 	h := Hover{K: ks, Series: []HoverSeries{}}
 	for _, s := range ss {
 		hs := HoverSeries{Key: s.Key, Label: s.Label, Color: Color(s.Color),
-			V: make([]Num, len(ks)), Lo: make([]Num, len(ks)), Hi: make([]Num, len(ks))}
+			V: make([]Num, len(ks)), Lo: make([]Num, len(ks)), Hi: make([]Num, len(ks)), P: make([]bool, len(ks))}
 		j := 0
 		for i, k := range ks {
 			for j < len(s.Points) && s.Points[j].K < k {
@@ -402,6 +499,7 @@ func hoverTable(f *frame, ss []series) Hover {
 			case j < len(s.Points) && s.Points[j].K == k:
 				p := s.Points[j]
 				v, lo, hi = p.Value, p.Lo, p.Hi
+				hs.P[i] = p.Predicted
 			case j > 0 && j < len(s.Points):
 				// Between two points of a sparse grid: interpolate in log k.
 				p, q := s.Points[j-1], s.Points[j]
@@ -409,6 +507,7 @@ func hoverTable(f *frame, ss []series) Hover {
 				v = p.Value + t*(q.Value-p.Value)
 				lo = p.Lo + t*(q.Lo-p.Lo)
 				hi = p.Hi + t*(q.Hi-p.Hi)
+				hs.P[i] = q.Predicted
 			}
 			hs.V[i], hs.Lo[i], hs.Hi[i] = Num(v), Num(lo), Num(hi)
 		}
@@ -422,8 +521,10 @@ func hoverTable(f *frame, ss []series) Hover {
 func xTicks(f *frame) []int {
 	n := int(math.Floor(f.LgMax + 1e-9))
 	per := (f.Right - f.Left) / math.Max(f.LgMax-f.LgMin, 1)
+	// Labels of large k (predictions) are wider than 40 units.
+	need := math.Max(40, textWidth(strconv.Itoa(1<<n))+12)
 	every := 1
-	for per*float64(every) < 40 {
+	for per*float64(every) < need {
 		every++
 	}
 	var out []int

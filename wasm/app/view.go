@@ -38,6 +38,33 @@ type View struct {
 	Plot       *Plot        `json:"plot"`
 	Crossovers []Cross      `json:"crossovers"`
 	Storage    Storage      `json:"storage"`
+
+	// Unavailable says, per metric of Metrics that the session's models
+	// cannot be analysed with, why (maj@k needs extracted answers). When
+	// the chosen metric is one of them, Metric is pass@k and MetricNote
+	// says so.
+	Unavailable map[passk.Metric]string `json:"unavailable"`
+	MetricNote  string                  `json:"metricNote"`
+
+	// Extrapolate is the "predict up to k" setting (0: off). Predicting
+	// says whether the plot shows predicted points: the setting is on and
+	// the metric can be predicted (else PredictNote says why not).
+	// FitBoot is the number of fit bootstrap replicates behind them, and
+	// Fits the fitted prior of each model shown.
+	Extrapolate int        `json:"extrapolate"`
+	Predicting  bool       `json:"predicting"`
+	PredictNote string     `json:"predictNote"`
+	FitBoot     int        `json:"fitBoot"`
+	Fits        []ModelFit `json:"fits"`
+}
+
+// ModelFit is the fit behind one model's predicted points (passk.Fit: both
+// priors, the one used, their log-likelihoods and AIC, a note).
+type ModelFit struct {
+	Key   string     `json:"key"`
+	Label string     `json:"label"`
+	Color int        `json:"color"`
+	Fit   *passk.Fit `json:"fit"`
 }
 
 // SessionInfo names the open session.
@@ -62,6 +89,7 @@ type Row struct {
 	Format   string   `json:"format"`
 	Source   string   `json:"source"`
 	Warnings []string `json:"warnings"`
+	Answers  bool     `json:"answers"` // its problems carry extracted answers (maj@k)
 }
 
 // Cross is one pair's crossover, as the crossover panel shows it.
@@ -78,6 +106,23 @@ type Cross struct {
 	Leader string `json:"leader"` // the label of the model ahead at KMax
 	KMax   int    `json:"kMax"`
 	Count  int    `json:"count"` // crossings up to KMax
+
+	// Predicted is where the predicted curves cross beyond KMax (nil
+	// when not predicting), and PredictedText says it in words.
+	Predicted     *PredictedCross `json:"predicted,omitempty"`
+	PredictedText string          `json:"predictedText,omitempty"`
+}
+
+// PredictedCross is a pair's predicted crossover (passk.PredictedCrossover):
+// the first crossing of the predicted curves in (KMax, KLimit], K null when
+// there is none; Lo, Hi and Share from the fit bootstrap.
+type PredictedCross struct {
+	K      Num    `json:"k"`
+	Lo     Num    `json:"lo"`
+	Hi     Num    `json:"hi"`
+	Share  Num    `json:"share"`
+	Leader string `json:"leader"` // the label of the model ahead at KLimit
+	KLimit int    `json:"kLimit"`
 }
 
 // ViewSize is the size of the plot the page asks for, in CSS pixels.
@@ -94,28 +139,41 @@ func (a *App) View(size ViewSize) (*View, error) {
 	defer a.mu.Unlock()
 	s := a.s
 	v := &View{
-		Session: SessionInfo{ID: s.ID, Name: s.Name, Saved: a.saved},
-		Metric:  s.Settings.Metric,
-		Bands:   s.Settings.Bands,
-		Rows:    []Row{},
-		Storage: Storage{Persistent: a.note == "", Note: a.note},
+		Session:     SessionInfo{ID: s.ID, Name: s.Name, Saved: a.saved},
+		Metric:      s.Settings.Metric,
+		Bands:       s.Settings.Bands,
+		Rows:        []Row{},
+		Storage:     Storage{Persistent: a.note == "", Note: a.note},
+		Unavailable: a.unavailable(),
+		Extrapolate: s.Settings.Extrapolate,
+		FitBoot:     FitBoot,
+		Fits:        []ModelFit{},
 	}
 	if v.Metric == "" {
 		v.Metric = passk.PassAtK
 	}
+	if why := v.Unavailable[v.Metric]; why != "" {
+		v.MetricNote = fmt.Sprintf("%s cannot be shown (%s); showing %s.", v.Metric, why, passk.PassAtK)
+		v.Metric = passk.PassAtK
+	}
+	if !Predicts(v.Metric) {
+		v.PredictNote = fmt.Sprintf("Predictions beyond the sampled n are made for %s and %s only.", passk.PassAtK, passk.PassHatK)
+	}
 	if len(s.Models) == 0 {
 		return v, nil
 	}
-	base, err := a.report(passk.PassAtK)
+	shown, err := a.report(v.Metric)
 	if err != nil {
 		return nil, err
 	}
-	shown, err := base, nil
+	// The rows show measured pass@k: that of the plot when it is pass@k.
+	base := shown
 	if v.Metric != passk.PassAtK {
-		if shown, err = a.report(v.Metric); err != nil {
+		if base, err = a.reportWith(Options(passk.PassAtK)); err != nil {
 			return nil, err
 		}
 	}
+	v.Predicting = shown.r.Extrapolate > 0
 	curves := curvesByKey(base)
 	for i, e := range s.Models {
 		m := e.Model
@@ -125,20 +183,30 @@ func (a *App) View(size ViewSize) (*View, error) {
 			Problems: len(m.Problems), NMin: lo, NMax: hi,
 			Pass1: Num(math.NaN()), PassMax: Num(math.NaN()),
 			Format: m.Format, Source: m.Source, Warnings: e.Warnings,
+			Answers: hasAnswers(m),
 		}
 		if row.Warnings == nil {
 			row.Warnings = []string{}
 		}
 		if c := curves[e.Key]; c != nil && len(c.Curve) > 0 {
-			first, last := c.Curve[0], c.Curve[len(c.Curve)-1]
-			if first.K == 1 {
-				row.Pass1 = Num(first.Value)
+			measured := c.Curve
+			for len(measured) > 0 && measured[len(measured)-1].Predicted {
+				measured = measured[:len(measured)-1]
 			}
-			row.KMax, row.PassMax = last.K, Num(last.Value)
+			if len(measured) > 0 {
+				first, last := measured[0], measured[len(measured)-1]
+				if first.K == 1 {
+					row.Pass1 = Num(first.Value)
+				}
+				row.KMax, row.PassMax = last.K, Num(last.Value)
+			}
 		}
 		v.Rows = append(v.Rows, row)
 	}
 	v.Warnings = crossWarnings(s.Models)
+	if v.Predicting {
+		v.Warnings = append(v.Warnings, fitWarnings(shown.r, s.Models)...)
+	}
 
 	visible := map[string]bool{}
 	var series []series
@@ -150,9 +218,12 @@ func (a *App) View(size ViewSize) (*View, error) {
 		visible[e.Key] = true
 		if c := showCurves[e.Key]; c != nil {
 			series = append(series, seriesOf(e, i, c))
+			if c.Fit != nil {
+				v.Fits = append(v.Fits, ModelFit{Key: e.Key, Label: e.Model.Label, Color: i, Fit: c.Fit})
+			}
 		}
 	}
-	var marks []crossMark
+	var marks, predicted []crossMark
 	for _, c := range shown.r.Crossovers {
 		ka, kb := shown.keys[c.A], shown.keys[c.B]
 		if !visible[ka] || !visible[kb] {
@@ -168,11 +239,22 @@ func (a *App) View(size ViewSize) (*View, error) {
 			x.Leader = s.entry(k).Model.Label
 		}
 		x.Text = CrossText(x, v.Metric, shown.r.Level)
+		if p := c.Prediction; p != nil {
+			x.Predicted = &PredictedCross{K: Num(p.K), Lo: Num(p.Lo), Hi: Num(p.Hi), Share: Num(p.Share), KLimit: p.KLimit}
+			if k := shown.keys[p.Leader]; k != "" {
+				x.Predicted.Leader = s.entry(k).Model.Label
+			}
+			x.PredictedText = PredictedText(x, shown.r.Level)
+			if !math.IsNaN(p.K) {
+				predicted = append(predicted, crossMark{K: p.K, Lo: p.Lo, Hi: p.Hi, Predicted: true})
+			}
+		}
 		v.Crossovers = append(v.Crossovers, x)
 		if !math.IsNaN(c.K) {
 			marks = append(marks, crossMark{K: c.K, Lo: c.Lo, Hi: c.Hi})
 		}
 	}
+	marks = append(marks, predicted...)
 	if len(series) > 0 {
 		v.Plot = drawCurves(series, marks, v.Metric, v.Bands, size)
 	}
@@ -253,4 +335,76 @@ func CrossText(c Cross, metric passk.Metric, level float64) string {
 		s += fmt.Sprintf(", the last of %d crossings", c.Count)
 	}
 	return s + fmt.Sprintf("; after it %s up to k = %d.", lead, c.KMax)
+}
+
+// PredictedText is the crossover panel's sentence for a pair's predicted
+// crossover (c.Predicted must be set).
+func PredictedText(c Cross, level float64) string {
+	p := c.Predicted
+	if level == 0 {
+		level = 0.95
+	}
+	pct := strconv.FormatFloat(level*100, 'f', -1, 64) + "%"
+	limit := FormatLimit(p.KLimit)
+	s := fmt.Sprintf("Predicted beyond k = %d (fitted priors): ", c.KMax)
+	share := ""
+	if !math.IsNaN(float64(p.Share)) {
+		share = strconv.FormatFloat(float64(p.Share)*100, 'f', 0, 64) + "% of fit bootstrap replicates cross"
+	}
+	lead := "the two are tied"
+	if p.Leader != "" {
+		lead = p.Leader + " leads"
+	}
+	if math.IsNaN(float64(p.K)) {
+		s += fmt.Sprintf("the predicted curves of %s and %s do not cross before k = %s; %s there", c.ALabel, c.BLabel, limit, lead)
+		if share != "" {
+			s += " (" + share + ")"
+		}
+		return s + "."
+	}
+	s += fmt.Sprintf("the predicted curves of %s and %s cross at k* = %s", c.ALabel, c.BLabel, FormatK(float64(p.K)))
+	switch {
+	case !math.IsNaN(float64(p.Lo)) && !math.IsNaN(float64(p.Hi)) && share != "":
+		s += fmt.Sprintf(" (%s interval %s–%s; %s)", pct, FormatK(float64(p.Lo)), FormatK(float64(p.Hi)), share)
+	case share != "":
+		s += " (" + share + ")"
+	}
+	return s + fmt.Sprintf("; after it %s up to k = %s.", lead, limit)
+}
+
+// FormatLimit formats a k that bounds a search: 10^m when it is a power of
+// ten from 1000 on, else the integer.
+func FormatLimit(k int) string {
+	if k >= 1000 {
+		m, x := 0, k
+		for x%10 == 0 {
+			x /= 10
+			m++
+		}
+		if x == 1 {
+			return "10^" + strconv.Itoa(m)
+		}
+	}
+	return strconv.Itoa(k)
+}
+
+// fitWarnings are the warnings of a report with predictions that the view
+// does not show otherwise: those about the fits and predicted crossovers
+// (passk.Warnings of the models are in the rows and crossWarnings).
+func fitWarnings(r *passk.Report, entries []*Entry) []string {
+	models := make([]*passk.Model, len(entries))
+	for i, e := range entries {
+		models[i] = e.Model
+	}
+	known := map[string]bool{}
+	for _, w := range passk.Warnings(models) {
+		known[w.Error()] = true
+	}
+	var out []string
+	for _, w := range r.Warnings {
+		if !known[w] {
+			out = append(out, w)
+		}
+	}
+	return out
 }

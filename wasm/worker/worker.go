@@ -187,14 +187,20 @@ func (w *Worker) do(ctx context.Context, r request) (any, error) {
 		return nil, a.Remove(ctx, args.Key)
 	case "settings":
 		var args struct {
-			Metric *passk.Metric
-			Bands  *bool
+			Metric      *passk.Metric
+			Bands       *bool
+			Extrapolate *int
 		}
 		if err := decode(r.args, &args); err != nil {
 			return nil, err
 		}
 		if args.Metric != nil {
 			if err := a.SetMetric(ctx, *args.Metric); err != nil {
+				return nil, err
+			}
+		}
+		if args.Extrapolate != nil {
+			if err := a.SetExtrapolate(ctx, *args.Extrapolate); err != nil {
 				return nil, err
 			}
 		}
@@ -256,6 +262,18 @@ func (w *Worker) do(ctx context.Context, r request) (any, error) {
 			return nil, err
 		}
 		return nil, a.DeleteSession(ctx, args.ID)
+	case "share":
+		var args struct{ IDs bool }
+		if err := decode(r.args, &args); err != nil {
+			return nil, err
+		}
+		return a.Share(args.IDs)
+	case "openShare":
+		var args struct{ Payload string }
+		if err := decode(r.args, &args); err != nil {
+			return nil, err
+		}
+		return a.OpenShare(ctx, args.Payload)
 	case "import":
 		if len(r.files) != 1 {
 			return nil, errors.New("import takes one file")

@@ -233,6 +233,16 @@ func TestProtocol(t *testing.T) {
 	if v.Get("metric").String() != "pass^k" || v.Get("bands").Bool() || v.Get("rows").Index(1).Get("label").String() != "RL" {
 		t.Errorf("after settings: %s", jsonOf(v.Get("rows")))
 	}
+	// Predictions beyond n: on for pass^k, refused out of range.
+	c.mustCall("settings", `{"extrapolate": 256}`)
+	v = c.mustCall("view", `{"width": 640, "height": 400}`)
+	if !v.Get("predicting").Bool() || v.Get("extrapolate").Int() != 256 || v.Get("fits").Length() != 2 {
+		t.Errorf("after extrapolate: predicting %v, fits %s", v.Get("predicting"), jsonOf(v.Get("fits")))
+	}
+	if _, err := c.call("settings", `{"extrapolate": -1}`); err == nil {
+		t.Error("extrapolate -1 accepted")
+	}
+	c.mustCall("settings", `{"extrapolate": 0}`)
 	p := c.mustCall("problems", `{"a": "m1", "b": "m2", "k": 8}`)
 	if p.Get("sets").Length() != 4 || !strings.Contains(p.Get("histogram").String(), "<svg") {
 		t.Errorf("problems: %s", jsonOf(p))

@@ -23,6 +23,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -296,6 +297,7 @@ type tab struct {
 	srv *server
 
 	mu        sync.Mutex
+	origins   []string // other origins the tab may visit (servers it started: passk serve, wrangler dev)
 	urls      []string // the requests the page's own target reported
 	dialogs   []string // JavaScript dialogs opened (alert, confirm)
 	proxyMark int      // where this tab's requests start in the proxy's log
@@ -350,6 +352,22 @@ func blankTab(t *testing.T, w, h int64) *tab {
 	tb.do(chromedp.EmulateViewport(w, h))
 	t.Cleanup(tb.checkRequests)
 	return tb
+}
+
+// allow lets the tab visit origin (a server the test started), and
+// records it as a test origin.
+func (tb *tab) allow(origin string) {
+	tb.mu.Lock()
+	tb.origins = append(tb.origins, origin)
+	tb.mu.Unlock()
+	origins.Store(origin, true)
+}
+
+// visit navigates to url and waits until the app is ready.
+func (tb *tab) visit(url string) {
+	tb.t.Helper()
+	tb.do(chromedp.Navigate(url))
+	tb.waitReady()
 }
 
 // open navigates to the app and waits until it is ready.
@@ -461,6 +479,9 @@ func (tb *tab) checkRequests() {
 	defer tb.mu.Unlock()
 	for _, u := range tb.urls {
 		if strings.HasPrefix(u, tb.srv.URL+"/") || strings.HasPrefix(u, "blob:") || strings.HasPrefix(u, "data:") {
+			continue
+		}
+		if slices.ContainsFunc(tb.origins, func(o string) bool { return strings.HasPrefix(u, o+"/") }) {
 			continue
 		}
 		tb.t.Errorf("the page requested %s, outside its origin %s", u, tb.srv.URL)

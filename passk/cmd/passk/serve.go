@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -19,31 +20,66 @@ import (
 )
 
 func init() {
-	commands["serve"] = command{"serve the browser app (embedded in this binary) on a local address", runServe}
+	commands["serve"] = command{"serve the browser app (embedded in this binary) and its short links on a local address", runServe}
 }
+
+// Writes to the share API per client address: a burst of shareBurst, then
+// one every shareEvery.
+const (
+	shareBurst = 30
+	shareEvery = 10 * time.Second
+)
 
 func runServe(stdout, stderr io.Writer, args []string) error {
 	flags := newFlagSet("serve", "", stderr)
 	addr := flags.String("addr", "127.0.0.1:8080", "listen on this `host:port`")
+	data := flags.String("data", "", "keep short links' shares in `dir` (default: passk/shares in the user's cache directory)")
+	siteDir := flags.String("site", "", "serve the app from `dir` (a built web/site/static) instead of the copy in this binary")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
 	if flags.NArg() > 0 {
 		return fmt.Errorf("%w: serve takes no arguments, got %q", errUsage, flags.Args())
 	}
+	if *data == "" {
+		cache, err := os.UserCacheDir()
+		if err != nil {
+			return fmt.Errorf("serve: no directory for shares (%v): give one with --data", err)
+		}
+		*data = filepath.Join(cache, "passk", "shares")
+	}
+	siteFS := site.FS()
+	if *siteDir != "" {
+		if _, err := os.Stat(filepath.Join(*siteDir, "index.html")); err != nil {
+			return fmt.Errorf("serve: --site %s: %w", *siteDir, err)
+		}
+		siteFS = os.DirFS(*siteDir)
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
+	store, err := web.OpenDirStore(*data)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return serve(ctx, ln, site.FS(), stdout, stderr)
+	fmt.Fprintf(stderr, "passk serve: shares of short links are kept in %s\n", store.Dir())
+	return serve(ctx, ln, siteFS, store, stdout, stderr)
 }
 
-// serve serves the app from siteFS on ln until ctx is done, then shuts the
-// server down gracefully. It prints the app's URL on stdout.
-func serve(ctx context.Context, ln net.Listener, siteFS fs.FS, stdout, stderr io.Writer) error {
-	h, err := web.New(web.Config{Site: siteFS})
+// serve serves the app from siteFS, with shares in store, on ln until ctx
+// is done, then shuts the server down gracefully. It prints the app's URL
+// on stdout.
+func serve(ctx context.Context, ln net.Listener, siteFS fs.FS, store web.Store, stdout, stderr io.Writer) error {
+	h, err := web.New(web.Config{
+		Site:    siteFS,
+		Store:   store,
+		Limiter: web.NewTokenBuckets(shareBurst, shareEvery),
+		Logf:    func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) },
+	})
 	if err != nil {
 		ln.Close()
 		return err

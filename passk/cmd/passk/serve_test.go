@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net"
@@ -12,6 +13,9 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/passk/passk/web"
+	"github.com/passk/passk/web/sharetest"
 )
 
 func TestServe(t *testing.T) {
@@ -24,7 +28,7 @@ func TestServe(t *testing.T) {
 	pr, pw := io.Pipe()
 	var stderr bytes.Buffer
 	done := make(chan error, 1)
-	go func() { done <- serve(ctx, ln, site, pw, &stderr) }()
+	go func() { done <- serve(ctx, ln, site, web.NewMemStore(), pw, &stderr) }()
 
 	url, err := bufio.NewReader(pr).ReadString('\n')
 	if err != nil {
@@ -95,5 +99,63 @@ func TestDisplayAddr(t *testing.T) {
 		if got := displayAddr(a); got != want {
 			t.Errorf("displayAddr(%s) = %s, want %s", in, got, want)
 		}
+	}
+}
+
+// startServe runs serve on a free port with shares in dir, and returns
+// its URL and a function that stops it.
+func startServe(t *testing.T, dir string) (string, func()) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := web.OpenDirStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>passk</title>")}}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, ln, site, store, io.Discard, io.Discard) }()
+	return "http://" + ln.Addr().String(), func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	}
+}
+
+// TestServeShares runs the share API's suite against `passk serve` (its
+// handler, store and rate limit, on a real socket), then restarts the
+// server on the same directory: a share created before is still there.
+func TestServeShares(t *testing.T) {
+	dir := t.TempDir()
+	url, stop := startServe(t, dir)
+	payload := sharetest.Valid("kept")
+	resp, err := http.Post(url+"/api/share", "application/json", strings.NewReader(`{"payload": "`+payload+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var created web.Created
+	json.NewDecoder(resp.Body).Decode(&created)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("POST: %d", resp.StatusCode)
+	}
+	sharetest.Run(t, url, sharetest.Options{RateLimit: shareBurst})
+	stop()
+
+	url, stop = startServe(t, dir)
+	defer stop()
+	resp, err = http.Get(url + "/api/share/" + created.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got web.Shared
+	json.NewDecoder(resp.Body).Decode(&got)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || got.Payload != payload {
+		t.Errorf("after a restart: %d %q", resp.StatusCode, got.Payload)
 	}
 }

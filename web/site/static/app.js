@@ -15,7 +15,9 @@ const $ = (sel) => document.querySelector(sel);
 
 // ---- the worker ----------------------------------------------------------
 
-const worker = new Worker('worker.js');
+// Resolved against this module, not the page: the page is also served at
+// /s/<id> (short links).
+const worker = new Worker(new URL('worker.js', import.meta.url));
 const pending = new Map();
 let nextId = 1;
 
@@ -82,7 +84,8 @@ function onEvent(name, data) {
       document.documentElement.dataset.state = 'ready';
       showStorage(data.storage);
       setBusy(1);
-      refresh().then(() => listSessions()).finally(() => setBusy(-1));
+      // A shared link (#s=… or /s/<id>) opens before the first view.
+      openFromURL().then(() => refresh()).then(() => listSessions()).finally(() => setBusy(-1));
       break;
     case 'file':
       updateFile(data);
@@ -203,13 +206,14 @@ function refresh() {
 function render(v) {
   view = v;
   const has = v.rows.length > 0;
-  for (const id of ['#models-section', '#plot-section', '#problems-section', '#export-section']) $(id).hidden = !has;
+  for (const id of ['#models-section', '#plot-section', '#problems-section', '#export-section', '#share-section']) $(id).hidden = !has;
   renderRows(v.rows);
   renderWarnings(v.warnings || []);
-  for (const r of document.querySelectorAll('input[name=metric]')) r.checked = r.value === v.metric;
+  renderMetric(v);
   $('#bands').checked = v.bands;
   renderPlot(v.plot);
   renderCrossovers(v.crossovers || [], v.rows);
+  renderFits(v);
   renderProblemControls(v.rows);
   showStorage(v.storage);
   document.documentElement.dataset.views = String(Number(document.documentElement.dataset.views || 0) + 1);
@@ -355,7 +359,8 @@ function showHover(i) {
       dot.setAttribute('visibility', 'visible');
     }
     const band = s.lo && s.lo[i] != null ? ` [${fmt(s.lo[i])}, ${fmt(s.hi[i])}]` : '';
-    parts.push(`${s.label}: ${fmt(v)}${band}`);
+    const predicted = s.p && s.p[i] ? ' (predicted)' : '';
+    parts.push(`${s.label}: ${fmt(v)}${band}${predicted}`);
   }
   layer.setAttribute('visibility', 'visible');
   readout.textContent = parts.join(' · ');
@@ -390,10 +395,109 @@ plotBox.addEventListener('keydown', (e) => {
   showHover(i);
 });
 
+// The G-Pass@k radio stands for g-pass@k:τ with the τ picked beside it.
+const GPASS = 'g-pass@k';
+function chosenMetric(value) { return value === GPASS ? `${GPASS}:${$('#tau').value}` : value; }
 for (const r of document.querySelectorAll('input[name=metric]')) {
-  r.addEventListener('change', () => { if (r.checked) act('settings', { metric: r.value }); });
+  r.addEventListener('change', () => { if (r.checked) act('settings', { metric: chosenMetric(r.value) }); });
 }
+$('#tau').addEventListener('change', () => {
+  const g = document.querySelector(`input[name=metric][value="${GPASS}"]`);
+  if (g.checked) act('settings', { metric: chosenMetric(GPASS) });
+});
 $('#bands').addEventListener('change', (e) => act('settings', { bands: e.target.checked }));
+
+// "Predict up to k": presets, or any k typed after "other…".
+const PRESETS = ['0', '1024', '16384', '1000000'];
+$('#extrapolate').addEventListener('change', (e) => {
+  const v = e.target.value;
+  $('#extrapolate-other').hidden = v !== 'other';
+  if (v === 'other') { $('#extrapolate-k').focus(); return; }
+  act('settings', { extrapolate: Number(v) });
+});
+$('#extrapolate-k').addEventListener('change', (e) => {
+  const k = Math.round(Number(e.target.value));
+  if (Number.isFinite(k) && k >= 1) act('settings', { extrapolate: k });
+});
+
+function renderMetric(v) {
+  const gpass = v.metric.startsWith(`${GPASS}:`);
+  const unavailable = v.unavailable || {};
+  for (const r of document.querySelectorAll('input[name=metric]')) {
+    r.checked = gpass ? r.value === GPASS : r.value === v.metric;
+    const why = unavailable[r.value];
+    r.disabled = !!why;
+    r.closest('label').title = why || '';
+  }
+  if (gpass) $('#tau').value = v.metric.slice(GPASS.length + 1);
+  // Why a metric is off (maj@k without extracted answers), as passk says it.
+  const notes = [];
+  if (v.metricNote) notes.push(v.metricNote);
+  else for (const [m, why] of Object.entries(unavailable)) notes.push(`${m} is unavailable: ${why}`);
+  const note = $('#metric-note');
+  note.textContent = notes.join(' ');
+  note.hidden = notes.length === 0;
+
+  const sel = $('#extrapolate');
+  const k = String(v.extrapolate || 0);
+  if (document.activeElement !== $('#extrapolate-k')) {
+    if (PRESETS.includes(k)) {
+      sel.value = k;
+      $('#extrapolate-other').hidden = true;
+    } else {
+      sel.value = 'other';
+      $('#extrapolate-k').value = k;
+      $('#extrapolate-other').hidden = false;
+    }
+  }
+  sel.disabled = !!v.predictNote;
+  $('#extrapolate-k').disabled = !!v.predictNote;
+  const pn = $('#predict-note');
+  if (v.predictNote) pn.textContent = v.predictNote;
+  else if (v.predicting) pn.textContent = `Dashed: predicted beyond each model's n from its fitted prior (below), with bands from ${v.fitBoot} fit bootstrap replicates. A prediction, not data.`;
+  else pn.textContent = '';
+  document.documentElement.dataset.predicting = v.predicting ? '1' : '0';
+}
+
+function renderFits(v) {
+  const fits = v.predicting ? (v.fits || []) : [];
+  $('#fits-panel').hidden = fits.length === 0;
+  const rows = [];
+  const notes = [];
+  const param = (x) => {
+    if (x == null) return '—';
+    let t = Number(x).toPrecision(4);
+    if (t.includes('.')) t = t.replace(/0+(e|$)/, '$1').replace(/\.(e|$)/, '$1');
+    return t;
+  };
+  const stat = (x) => (x == null ? '—' : x.toFixed(2));
+  const interval = (lo, hi) => (lo == null || hi == null ? '' : ` [${param(lo)}, ${param(hi)}]`);
+  for (const mf of fits) {
+    const f = mf.fit;
+    for (const [name, fit] of [['beta-binomial', f.beta_binomial], ['zero-inflated', f.zero_inflated]]) {
+      const used = name === f.chosen;
+      const tr = document.createElement('tr');
+      tr.dataset.model = mf.label;
+      tr.dataset.prior = name;
+      if (used) tr.className = 'used';
+      const cells = [mf.label, name,
+        param(fit.alpha) + (used ? interval(f.alpha_lo, f.alpha_hi) : ''),
+        param(fit.beta) + (used ? interval(f.beta_lo, f.beta_hi) : ''),
+        param(fit.pi) + (used && name === 'zero-inflated' ? interval(f.pi_lo, f.pi_hi) : ''),
+        stat(fit.log_lik), stat(fit.aic), used ? 'yes' : ''];
+      cells.forEach((text, i) => {
+        const td = document.createElement('td');
+        td.textContent = text;
+        if (i >= 2 && i <= 6) td.className = 'num';
+        tr.append(td);
+      });
+      rows.push(tr);
+    }
+    if (f.note) notes.push(`${mf.label}: ${f.note}`);
+  }
+  $('#fit-rows').replaceChildren(...rows);
+  $('#fit-notes').replaceChildren(...notes.map((n) => { const li = document.createElement('li'); li.textContent = n; return li; }));
+}
 
 let resizeTimer = 0;
 new ResizeObserver(() => {
@@ -413,14 +517,22 @@ function renderCrossovers(list, rows) {
     box.replaceChildren(p);
     return;
   }
-  box.replaceChildren(...list.map((c) => {
+  box.replaceChildren(...list.flatMap((c) => {
     const p = document.createElement('p');
     p.className = 'pair';
     p.dataset.a = c.aLabel;
     p.dataset.b = c.bLabel;
     if (c.k != null) p.dataset.kstar = String(c.k);
     p.textContent = c.text;
-    return p;
+    if (!c.predicted) return [p];
+    // The predicted crossover: its own, clearly labelled sentence.
+    const q = document.createElement('p');
+    q.className = 'predicted';
+    q.dataset.a = c.aLabel;
+    q.dataset.b = c.bLabel;
+    if (c.predicted.k != null) q.dataset.kstar = String(c.predicted.k);
+    q.textContent = c.predictedText;
+    return [p, q];
   }));
 }
 
@@ -623,6 +735,188 @@ $('#new-session').addEventListener('click', () => {
   act('newSession', {});
 });
 
+// ---- sharing ----------------------------------------------------------------
+//
+// A link carries the session in its fragment (#s=v1.…): the browser never
+// sends a fragment to the server. A short link (/s/<id>) carries an id; the
+// share itself is uploaded to this server's /api/share, after the user has
+// read what is uploaded and confirmed. Opening either decodes and checks
+// the share in the worker (Go, package web/share): a bad link says what is
+// wrong, and the open session stays as it was.
+
+const SHORT_PATH = /^\/s\/([A-Za-z0-9_-]{1,64})$/;
+
+function shareNotice(text, isError) {
+  const n = $('#share-notice');
+  n.textContent = text;
+  n.hidden = !text;
+  n.classList.toggle('error', !!isError);
+  n.setAttribute('role', isError ? 'alert' : 'status');
+  document.documentElement.dataset.share = isError ? 'error' : (text ? 'opened' : '');
+}
+
+// openFromURL opens the share the page's address names, if any, and
+// resolves once it is open (or has been refused, and says why).
+async function openFromURL() {
+  const short = location.pathname.match(SHORT_PATH);
+  let payload = null;
+  if (location.hash.startsWith('#s=')) {
+    payload = location.hash.slice(3);
+  } else if (short) {
+    setStatus('Loading the shared session…');
+    let resp;
+    try {
+      resp = await fetch(`/api/share/${short[1]}`, { headers: { Accept: 'application/json' } });
+    } catch (err) {
+      shareNotice(`This short link could not be loaded: the server did not answer (${err.message}).`, true);
+      return;
+    }
+    const body = await resp.json().catch(() => null);
+    if (!resp.ok || !body || typeof body.payload !== 'string') {
+      const why = body && body.error ? body.error : `the server answered ${resp.status}`;
+      shareNotice(resp.status === 404
+        ? `This short link does not exist: ${why}.`
+        : `This short link could not be loaded: ${why}.`, true);
+      return;
+    }
+    payload = body.payload;
+  } else {
+    return;
+  }
+  try {
+    const o = await call('openShare', { payload });
+    const n = o.models.length;
+    shareNotice(`Opened a shared session: ${n} model${n === 1 ? '' : 's'} (${o.models.join(', ')}) on ${o.problems} problem${o.problems === 1 ? '' : 's'}${o.ids ? '' : ', numbered in id order'}. It is kept in this browser as “${o.name}”.`, false);
+    // The session is open and kept: the address no longer needs to carry it.
+    history.replaceState(null, '', '/');
+  } catch (err) {
+    const msg = err.message || String(err);
+    shareNotice(msg.charAt(0).toUpperCase() + msg.slice(1), true);
+  }
+}
+
+// A link pasted into the address bar of a tab already on the app changes
+// only the fragment: the page is not reloaded.
+window.addEventListener('hashchange', () => {
+  if (!ready || !location.hash.startsWith('#s=')) return;
+  setBusy(1);
+  openFromURL().then(() => refresh()).then(() => listSessions()).finally(() => setBusy(-1));
+});
+
+let shareInfo = null; // what the confirmation describes, and what is uploaded
+
+function shareStatus(text, isError) {
+  const s = $('#share-status');
+  s.textContent = text;
+  s.classList.toggle('error', !!isError);
+}
+
+function showShareURL(url) {
+  const box = $('#share-result');
+  const inp = $('#share-url');
+  inp.value = url;
+  box.hidden = false;
+  inp.focus();
+  inp.select();
+  return copyText(url);
+}
+
+// copyText copies text to the clipboard, resolving to whether it could.
+function copyText(text) {
+  if (!navigator.clipboard || !navigator.clipboard.writeText) return Promise.resolve(false);
+  return navigator.clipboard.writeText(text).then(() => true, () => false);
+}
+
+function formatKB(bytes) { return `${(bytes / 1024).toFixed(1)} KB`; }
+
+$('#share-link').addEventListener('click', () => {
+  $('#share-confirm').hidden = true;
+  setBusy(1);
+  call('share', { ids: $('#share-ids').checked })
+    .then((info) => {
+      if (!info.fits) {
+        $('#share-result').hidden = true;
+        shareStatus(`This session encodes to ${formatKB(info.bytes)}, more than the ${formatKB(info.limit)} a link should carry (longer links are cut by some chat apps and mail clients). Create a short link instead.`, true);
+        $('#share-short').focus();
+        return null;
+      }
+      const url = `${location.origin}/#s=${info.payload}`;
+      return showShareURL(url).then((copied) => {
+        shareStatus(`${copied ? 'Link copied' : 'Link ready: copy it from the box'} (${formatKB(info.bytes)}). It carries the data itself; no server sees it.${info.note ? ` ${info.note}` : ''}`);
+      });
+    })
+    .catch((err) => shareStatus(err.message, true))
+    .finally(() => setBusy(-1));
+});
+
+function describeUpload(info) {
+  const n = info.models.length;
+  const hidden = info.hidden ? `, ${info.hidden} of them hidden` : '';
+  const ids = info.ids ? ', and the problem ids' : '; not the problem ids (problems are numbered in id order)';
+  return `Uploading stores on ${location.host} the labels of ${n} model${n === 1 ? '' : 's'} (${info.models.join(', ')}${hidden}) and, for each model, n and c on each of its problems (${info.problems} in all)${ids}, with the plot's settings: ${formatKB(info.bytes)} in all. Not uploaded: your files, completions, extracted answers, file names, the session's name. Anyone with the short link can open it, and it cannot be withdrawn from this page.${info.note ? ` ${info.note}` : ''}`;
+}
+
+$('#share-short').addEventListener('click', () => {
+  setBusy(1);
+  call('share', { ids: $('#share-ids').checked })
+    .then((info) => {
+      shareInfo = info;
+      $('#share-result').hidden = true;
+      $('#share-upload-what').textContent = describeUpload(info);
+      $('#share-confirm').hidden = false;
+      shareStatus('');
+      $('#share-upload').focus();
+    })
+    .catch((err) => shareStatus(err.message, true))
+    .finally(() => setBusy(-1));
+});
+
+$('#share-cancel').addEventListener('click', () => {
+  shareInfo = null;
+  $('#share-confirm').hidden = true;
+  shareStatus('Nothing was uploaded.');
+});
+
+$('#share-ids').addEventListener('change', () => {
+  // What was described is no longer what would be uploaded.
+  shareInfo = null;
+  $('#share-confirm').hidden = true;
+  $('#share-result').hidden = true;
+});
+
+$('#share-upload').addEventListener('click', async () => {
+  const info = shareInfo;
+  if (!info) return;
+  shareInfo = null;
+  $('#share-confirm').hidden = true;
+  setBusy(1);
+  shareStatus('Uploading…');
+  try {
+    const resp = await fetch('/api/share', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ payload: info.payload }),
+    });
+    const body = await resp.json().catch(() => null);
+    if (!resp.ok || !body || !body.id) {
+      shareStatus(`The short link could not be created: ${body && body.error ? body.error : `the server answered ${resp.status}`}`, true);
+      return;
+    }
+    const copied = await showShareURL(`${location.origin}/s/${body.id}`);
+    shareStatus(`Short link ${copied ? 'created and copied' : 'created: copy it from the box'}.`);
+  } catch (err) {
+    shareStatus(`The short link could not be created: the server did not answer (${err.message}).`, true);
+  } finally {
+    setBusy(-1);
+  }
+});
+
+$('#share-copy').addEventListener('click', () => {
+  const inp = $('#share-url');
+  inp.select();
+  copyText(inp.value).then((ok) => shareStatus(ok ? 'Copied.' : 'Copy it from the box (the browser refused the clipboard).'));
+});
+
 // ---- service worker: offline after the first visit -------------------------
 
 if ('serviceWorker' in navigator) {
@@ -631,7 +925,7 @@ if ('serviceWorker' in navigator) {
     // A new build took over; this page still runs the old one.
     if (hadController) $('#update').hidden = false;
   });
-  navigator.serviceWorker.register('sw.js').catch((err) => console.warn('service worker:', err));
+  navigator.serviceWorker.register(new URL('sw.js', import.meta.url)).catch((err) => console.warn('service worker:', err));
 }
 $('#update-reload').addEventListener('click', () => location.reload());
 
