@@ -23,3 +23,5 @@ require (
 	gonum.org/v1/gonum v0.17.0 // indirect
 	gonum.org/v1/plot v0.17.0 // indirect
 )
+
+replace codeberg.org/go-fonts/liberation => ./third_party/liberation
