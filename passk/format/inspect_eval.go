@@ -2,10 +2,10 @@ package format
 
 // Inspect .eval logs: zip archives. The model's name is read from
 // header.json (or, in a log still being written, _journal/start.json), then
-// the samples/<id>_epoch_<e>.json members one at a time, in order of id and
-// epoch. Every member is decompressed under a bound (Options.MaxExpansion
-// times its compressed size, past 64 MiB) so a zip bomb is refused, not
-// expanded.
+// the samples/<id>_epoch_<e>.json members in order of id and epoch (a few
+// decoded at once on several processors: see inspectWorkers). Every member
+// is decompressed under a bound (Options.MaxExpansion times its compressed
+// size, past 64 MiB) so a zip bomb is refused, not expanded.
 //
 // A zip archive is read from its end, so it needs random access: the
 // Source's ReaderAt when it has one (an uncompressed file), otherwise the
@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -33,6 +34,30 @@ type inspectEvalScanner struct {
 	ratio   int64
 	st      *inspectState
 	members []inspectMember // the samples not read yet
+	// ahead holds the decodings under way of members[:len(ahead)], at
+	// most workers of them; with one worker, members are decoded in turn.
+	ahead   []chan inspectDecoded
+	workers int
+}
+
+// inspectDecoded is a member decoded by a worker.
+type inspectDecoded struct {
+	smp *inspectSample
+	err error
+}
+
+// inspectWorkers is how many sample members are decoded at once: one more
+// than the processors Go uses (up to four), so that one is ready when the
+// reader asks for it. Decoding is mostly inflating, and members are
+// independent; records still come out in member order, and an error is
+// the first in that order, as when reading them one by one. A variable
+// so that tests can change it.
+var inspectWorkers = func() int {
+	n := runtime.GOMAXPROCS(0)
+	if n <= 1 {
+		return 1
+	}
+	return min(n, 4) + 1
 }
 
 type inspectMember struct {
@@ -65,7 +90,7 @@ func openInspectEval(src *Source, opt *Options) (scanner, error) {
 	if ratio <= 0 {
 		ratio = 1000
 	}
-	s := &inspectEvalScanner{file: src.Name, ratio: ratio, st: newInspectState(src.Name, opt)}
+	s := &inspectEvalScanner{file: src.Name, ratio: ratio, st: newInspectState(src.Name, opt), workers: inspectWorkers()}
 
 	var header, start *zip.File
 	var samples []inspectMember
@@ -185,34 +210,63 @@ func (s *inspectEvalScanner) next(rec *Record) (bool, error) {
 		if len(s.members) == 0 {
 			return false, nil
 		}
-		m := s.members[0]
-		s.members[0] = inspectMember{}
-		s.members = s.members[1:]
-		if err := s.readSample(m); err != nil {
+		smp, err := s.decodeNext()
+		if err != nil {
+			return false, err
+		}
+		if err := s.st.add(smp); err != nil {
 			return false, err
 		}
 	}
 }
 
-func (s *inspectEvalScanner) readSample(m inspectMember) error {
+// decodeNext returns the next member's sample, starting the decoding of
+// the members after it.
+func (s *inspectEvalScanner) decodeNext() (*inspectSample, error) {
+	if s.workers <= 1 {
+		m := s.members[0]
+		s.members[0] = inspectMember{}
+		s.members = s.members[1:]
+		return s.decode(m)
+	}
+	for len(s.ahead) < min(s.workers, len(s.members)) {
+		m := s.members[len(s.ahead)]
+		done := make(chan inspectDecoded, 1) // never blocks the worker
+		go func() {
+			smp, err := s.decode(m)
+			done <- inspectDecoded{smp, err}
+		}()
+		s.ahead = append(s.ahead, done)
+	}
+	d := <-s.ahead[0]
+	s.ahead[0] = nil
+	s.ahead = s.ahead[1:]
+	s.members[0] = inspectMember{}
+	s.members = s.members[1:]
+	return d.smp, d.err
+}
+
+// decode reads the sample of member m. It uses nothing that another
+// member's decoding changes, so members can be decoded at once.
+func (s *inspectEvalScanner) decode(m inspectMember) (*inspectSample, error) {
 	f := m.f
 	rc, err := s.open(f)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer rc.Close()
 	d := newJWDecSized(rc, s.file, f.Name, f.UncompressedSize64)
 	smp, err := readInspectSample(d, d.next())
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := d.end(); err != nil {
-		return err
+		return nil, err
 	}
 	if smp.epoch < 0 {
 		smp.epoch = m.epoch
 	}
-	return s.st.add(smp)
+	return smp, nil
 }
 
 // inspectBounded stops reading a member once it expands past its bound.

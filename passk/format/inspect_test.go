@@ -7,6 +7,7 @@ import (
 	"compress/gzip"
 	"errors"
 	"hash/crc32"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -394,4 +395,57 @@ func FuzzInspectEvalZip(f *testing.F) {
 		_, err := Read(bytes.NewReader(data), "fuzz.eval", &Options{Format: "inspect"})
 		fxCheckError(t, err, "fuzz.eval")
 	})
+}
+
+// Members decoded at once give the records and the first error that
+// decoding them one by one gives: the error of the first bad member in
+// order, even when a later one fails first.
+func TestInspectEvalWorkers(t *testing.T) {
+	// 24 problems × 3 epochs; cut makes the epoch-2 member of these ids
+	// end early; any cut also gives problem 20 a scorer of another name.
+	archive := func(cut ...int) []byte {
+		ms := []fxMember{fxHeader}
+		for id := 1; id <= 24; id++ {
+			for e := 1; e <= 3; e++ {
+				m := fxSample(strconv.Itoa(id), e, `{"s": {"value": `+strconv.Itoa((id+e)%2)+`}}`)
+				if e == 2 && slices.Contains(cut, id) {
+					m.body = m.body[:len(m.body)-2]
+				}
+				if id == 20 && len(cut) > 0 {
+					m.body = strings.Replace(m.body, `"s"`, `"t"`, 1)
+				}
+				ms = append(ms, m)
+			}
+		}
+		return fxZip(t, ms...)
+	}
+	defer func(old func() int) { inspectWorkers = old }(inspectWorkers)
+	for _, tc := range []struct {
+		data []byte
+		want string
+	}{
+		{archive(), ""},
+		{archive(7), `w.eval!samples/7_epoch_2.json:1:51: found end of input, expected ',' or '}'`},
+		{archive(15, 3), `w.eval!samples/3_epoch_2.json:1:51: found end of input, expected ',' or '}'`},
+		{archive(22), `w.eval!samples/20_epoch_1.json:1:1: sample "20" (epoch 1): scorer "t" is not in the first scored sample, expected the scorers "s"`},
+	} {
+		var first map[string]map[string]fxNC
+		for _, workers := range []int{1, 2, 5} {
+			inspectWorkers = func() int { return workers }
+			f, err := Read(bytes.NewReader(tc.data), "w.eval", nil)
+			if tc.want != "" {
+				if assert.Error(t, err, "%d workers", workers) {
+					assert.Equal(t, tc.want, err.Error(), "%d workers", workers)
+				}
+				continue
+			}
+			require.NoError(t, err)
+			got := fxTallies(f)
+			assert.Len(t, got["mock/m"], 24)
+			if first == nil {
+				first = got
+			}
+			assert.Equal(t, first, got, "%d workers", workers)
+		}
+	}
 }

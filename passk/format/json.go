@@ -568,6 +568,10 @@ func (j *jsonReader) answer(key jsonKey, v *jsonValue) (bool, error) {
 	if len(v.texts) == 0 {
 		clear(j.answerIdx)
 	}
+	if n := len(v.ans); n > 0 && v.ans[n-1] >= 0 && v.texts[v.ans[n-1]] == string(text) {
+		v.ans = append(v.ans, v.ans[n-1]) // the same as the one before: often so
+		return true, nil
+	}
 	idx, ok := j.answerIdx[string(text)]
 	if !ok {
 		idx = int32(len(v.texts))

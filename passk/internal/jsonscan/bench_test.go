@@ -69,3 +69,32 @@ func BenchmarkSkipNonASCII(b *testing.B) { benchSkip(b, benchInput(64, 64<<10, t
 func BenchmarkSkipPlain(b *testing.B) {
 	benchSkip(b, []byte(`{"completion": "`+strings.Repeat("abcdefgh", 1<<19)+`"}`))
 }
+
+// BenchmarkRun compares run (64-byte blocks) with runWords on the content
+// of one long code-like string, held in memory: the hot loop alone.
+func BenchmarkRun(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, tc := range []struct {
+		name string
+		text string
+	}{
+		{"code", completion(rng, 1<<20, false)},
+		{"nonASCII", completion(rng, 1<<20, true)},
+		{"plain", strings.Repeat("abcdefgh", 1<<17)},
+	} {
+		p := []byte(tc.text + `"`)
+		for _, f := range []struct {
+			name string
+			run  func([]byte, bool) int
+		}{{"blocks", run}, {"words", runWords}} {
+			b.Run(tc.name+"/"+f.name, func(b *testing.B) {
+				b.SetBytes(int64(len(p)))
+				for b.Loop() {
+					if n := f.run(p, true); n != len(p)-1 {
+						b.Fatalf("stopped at %d of %d", n, len(p))
+					}
+				}
+			})
+		}
+	}
+}

@@ -85,9 +85,15 @@ func (s *Scanner) scanNumber(max int) error {
 	return s.checkDelim("")
 }
 
+// delim marks the bytes that may follow a number or literal.
+var delim = [256]bool{' ': true, '\t': true, '\r': true, '\n': true, ',': true, ']': true, '}': true}
+
 // checkDelim checks that the byte after a number or literal (lit; "" for
 // the number in val) may follow it.
 func (s *Scanner) checkDelim(lit string) error {
+	if s.pos < s.end && delim[s.buf[s.pos]] {
+		return nil
+	}
 	c, ok := s.cur()
 	if !ok {
 		return nil

@@ -413,7 +413,8 @@ func TestRun(t *testing.T) {
 		esc bool
 		n   int
 	}{
-		{`ab\ncd"`, true, 6}, {`ab\ncd"`, false, 2}, {`ab\u00e9`, true, 2}, {`ab\`, true, 2},
+		{`ab\ncd"`, true, 6}, {`ab\ncd"`, false, 2}, {`ab\u00e9`, true, 8}, {`ab\u00e9`, false, 2},
+		{`ab\u00g9`, true, 2}, {`ab\u00e`, true, 2}, {`ab\ud83d\ude00"`, true, 14}, {`ab\`, true, 2},
 		{"é日😀x\"", false, 10}, {"a\xc3", false, 1}, {"a\xe6\x97", false, 1}, {"a\xf0\x9f\x98", false, 1},
 		{"a\xed\xa0\x80", false, 1}, {"a\xe0\x80\x80", false, 1}, {"a\xf4\x90\x80\x80", false, 1},
 		{"a\xf0\x8f\x80\x80", false, 1}, {"a\xc0\x80", false, 1}, {"a\x80", false, 1}, {"a\xc3\x28", false, 1},
@@ -496,4 +497,73 @@ func TestSpecial(t *testing.T) {
 			}
 		}
 	}
+}
+
+func TestGather(t *testing.T) {
+	for m := range 256 {
+		var spread uint64
+		for i := range 8 {
+			if m&(1<<i) != 0 {
+				spread |= 0x80 << (8 * i)
+			}
+		}
+		require.Equal(t, uint64(m), spread*gather>>56, "%08b", m)
+	}
+}
+
+// runInputs are strings for checking run against runWords: escapes of
+// every kind and length of backslash run, at every offset around the
+// 64-byte blocks, with quotes, control characters and UTF-8.
+func runInputs() [][]byte {
+	pieces := []string{`\n`, `\\`, `\"`, `\\\\`, `\\\"`, `\u00e9`, `\x`, `\`, `"`, "\t", "é", "日", "\xff", "\xe6\x97", "\xdc\"", "\xa2\\n", "\\\xdc", `\/`, `\b`, `\f`, `\r`, `\t`, `\\\`}
+	var out [][]byte
+	for _, a := range pieces {
+		for _, b := range pieces {
+			for off := 55; off <= 72; off++ {
+				p := bytes.Repeat([]byte{'x'}, 200)
+				copy(p[off:], a)
+				copy(p[off+len(a)+off%3:], b)
+				out = append(out, p)
+				q := append([]byte(nil), p...)
+				q[130] = '"' // a quote in the third block
+				out = append(out, q)
+			}
+		}
+	}
+	// Backslash runs of every length ending at every position of a block.
+	for l := 1; l <= 70; l++ {
+		for end := max(60, l); end <= 140; end++ {
+			p := bytes.Repeat([]byte{'y'}, 200)
+			for j := end - l; j < end; j++ {
+				p[j] = '\\'
+			}
+			p[end] = '"'
+			out = append(out, p)
+			q := append([]byte(nil), p...)
+			q[end] = 'n'
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+func TestRunBlocksMatchWords(t *testing.T) {
+	for _, p := range runInputs() {
+		for cut := len(p) - 70; cut <= len(p); cut++ {
+			require.Equal(t, runWords(p[:cut], true), run(p[:cut], true), "%q", p[:cut])
+		}
+	}
+}
+
+// FuzzRun checks that the 64-byte blocks of run find what runWords finds.
+func FuzzRun(f *testing.F) {
+	for _, p := range runInputs()[:200] {
+		f.Add(p)
+	}
+	f.Add(bytes.Repeat([]byte(`\n    return x \"a\" \\`), 20))
+	f.Fuzz(func(t *testing.T, p []byte) {
+		if got, want := run(p, true), runWords(p, true); got != want {
+			t.Fatalf("run %d, runWords %d on %q", got, want, p)
+		}
+	})
 }

@@ -39,6 +39,9 @@ const (
 var (
 	class  [256]uint8
 	simple [256]bool // the bytes that may follow '\\' in a one-letter escape
+	// notSimple is 1 for the bytes that may not: for branch-free tests.
+	notSimple [256]uint8
+	isHex     [256]bool
 )
 
 func init() {
@@ -63,18 +66,193 @@ func init() {
 	for _, c := range []byte(`"\\/bfnrt`) {
 		simple[c] = true
 	}
+	for c := range 256 {
+		if !simple[c] {
+			notSimple[c] = 1
+		}
+		isHex[c] = '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+	}
 }
 
 // run returns the length of the longest prefix of p that is valid string
 // content needing no decoding: printable ASCII other than '"' and '\\',
-// and whole, valid multi-byte UTF-8 sequences; with esc set, also one-letter
-// escapes (\n, \", …). It stops before anything else (the closing quote, a
-// \u escape, an error, a sequence cut by the end of p), which the caller
-// handles. It is the hot loop of skipping a string: it tests sixteen bytes
-// per step, jumps straight to the first byte that needs a look, and takes
-// the one-letter escapes and UTF-8 sequences of a word without leaving the
-// loop.
+// and whole, valid multi-byte UTF-8 sequences; with esc set (skipping),
+// also escapes: one-letter ones (\n, \", …) and \u with four hex digits
+// (all that skipping checks of them: a surrogate, paired or not, is
+// accepted). It stops before anything else (the closing quote, an escape
+// without esc, an error, a sequence or escape cut by the end of p), which
+// the caller handles. It is the hot loop of skipping a string: with esc set
+// it works on 64-byte blocks (see blocks), and runWords does the rest.
 func run(p []byte, esc bool) int {
+	if !esc {
+		return runWords(p, false)
+	}
+	i := 0
+	win := blockSize // how far the word loop goes after a non-ASCII byte
+	for {
+		n, stopped := blocks(p[i:])
+		if n >= blockSize {
+			win = blockSize // mostly ASCII: back to blocks soon
+		}
+		i += n
+		if !stopped {
+			return i + runWords(p[i:], true)
+		}
+		if p[i] < 0x80 {
+			if p[i] == '\\' && i+6 <= len(p) && p[i+1] == 'u' && isHex4(p[i+2:i+6]) {
+				i += 6 // a \u escape across two blocks
+				continue
+			}
+			return i // the closing quote, a control character or a bad escape
+		}
+		// Non-ASCII: the word loop takes UTF-8 sequences in its stride.
+		// Give it a window that grows while the text stays dense in
+		// them, then go back to blocks.
+		n = runWords(p[i:min(len(p), i+win)], true)
+		if n == 0 {
+			return i // invalid or cut UTF-8: the caller says which
+		}
+		i += n
+		win = min(2*win, 64*blockSize)
+	}
+}
+
+// blockSize is the stride of blocks.
+const blockSize = 64
+
+// evenBits has the bits of the even positions of a 64-bit mask set.
+const evenBits = 0x5555555555555555
+
+// gather gathers the high bits of a word's eight bytes: for m with only
+// those bits set, m*gather>>56 has byte i's bit at bit i. The product puts
+// byte i's bit (at 8i+7) at position 56+i, and every other term at a
+// position of its own, so no two terms meet and nothing carries.
+const gather = 0x0002040810204081 // bit 7k set for k = 0…7
+
+// nonzero returns 1 when x is not 0, else 0, without a branch.
+func nonzero(x uint64) uint8 { return uint8((x | -x) >> 63) }
+
+// blocks consumes string content from the start of p, 64 bytes at a time,
+// in the manner of simdjson (Langdale and Lemire, "Parsing gigabytes of
+// JSON per second", 2019): it builds a 64-bit mask of the block's
+// backslashes and one of its quotes, control and non-ASCII bytes, works
+// out from the backslashes which bytes are escaped (a run of backslashes
+// escapes every other byte after its start, carried from block to block),
+// and so finds the closing quote without a branch per escape. The escaped
+// bytes of a block are checked against the one-letter escapes by table
+// look-ups, without a branch for up to four of them; a \u escape takes a
+// slower loop, and is taken whole when its hex digits are in the block.
+//
+// It returns n, how far the content is valid, always at a byte that starts
+// something (never inside an escape), and stopped: true when p[n] needs a
+// look (the closing quote, a control character, a non-ASCII byte, an
+// invalid escape or a \u escape that ends in the next block: n is then at
+// its backslash), false when fewer than 64 bytes were left to look at.
+func blocks(p []byte) (n int, stopped bool) {
+	i := 0
+	var prev uint64 // 1 when p[i] is escaped by the backslash at p[i-1]
+	for i+blockSize <= len(p) {
+		b := (*[blockSize]byte)(p[i : i+blockSize])
+		// Classify the bytes of the block's eight words, unrolled by hand:
+		// bs gets the high bit of each '\\', s that of each '"', control
+		// character (below 0x20) and non-ASCII byte. (x^0x02 maps '"' to
+		// 0x20 and the control characters onto themselves, so those are
+		// the bytes where it is below 0x21.) The sums may carry out of a
+		// non-ASCII byte into the next, so a word is classified exactly up
+		// to its first non-ASCII byte, included; that is enough, as that
+		// byte either stops the loop or is an escaped byte that fails the
+		// escape check, and nothing after a stop is used (the escapes of a
+		// byte depend on the bytes before it).
+		x0 := binary.LittleEndian.Uint64(b[0:8])
+		bs0 := hi8 &^ ((x0 ^ (lo8 * '\\')) + lo8*0x7F)
+		s0 := hi8 & (x0 | ^((x0 ^ (lo8 * 0x02)) + lo8*0x5F))
+		x1 := binary.LittleEndian.Uint64(b[8:16])
+		bs1 := hi8 &^ ((x1 ^ (lo8 * '\\')) + lo8*0x7F)
+		s1 := hi8 & (x1 | ^((x1 ^ (lo8 * 0x02)) + lo8*0x5F))
+		x2 := binary.LittleEndian.Uint64(b[16:24])
+		bs2 := hi8 &^ ((x2 ^ (lo8 * '\\')) + lo8*0x7F)
+		s2 := hi8 & (x2 | ^((x2 ^ (lo8 * 0x02)) + lo8*0x5F))
+		x3 := binary.LittleEndian.Uint64(b[24:32])
+		bs3 := hi8 &^ ((x3 ^ (lo8 * '\\')) + lo8*0x7F)
+		s3 := hi8 & (x3 | ^((x3 ^ (lo8 * 0x02)) + lo8*0x5F))
+		x4 := binary.LittleEndian.Uint64(b[32:40])
+		bs4 := hi8 &^ ((x4 ^ (lo8 * '\\')) + lo8*0x7F)
+		s4 := hi8 & (x4 | ^((x4 ^ (lo8 * 0x02)) + lo8*0x5F))
+		x5 := binary.LittleEndian.Uint64(b[40:48])
+		bs5 := hi8 &^ ((x5 ^ (lo8 * '\\')) + lo8*0x7F)
+		s5 := hi8 & (x5 | ^((x5 ^ (lo8 * 0x02)) + lo8*0x5F))
+		x6 := binary.LittleEndian.Uint64(b[48:56])
+		bs6 := hi8 &^ ((x6 ^ (lo8 * '\\')) + lo8*0x7F)
+		s6 := hi8 & (x6 | ^((x6 ^ (lo8 * 0x02)) + lo8*0x5F))
+		x7 := binary.LittleEndian.Uint64(b[56:64])
+		bs7 := hi8 &^ ((x7 ^ (lo8 * '\\')) + lo8*0x7F)
+		s7 := hi8 & (x7 | ^((x7 ^ (lo8 * 0x02)) + lo8*0x5F))
+		// One 64-bit mask of each, a bit per byte.
+		bs := bs0*gather>>56 | bs1*gather>>56<<8 | bs2*gather>>56<<16 | bs3*gather>>56<<24 |
+			bs4*gather>>56<<32 | bs5*gather>>56<<40 | bs6*gather>>56<<48 | bs7*gather>>56<<56
+		st := s0*gather>>56 | s1*gather>>56<<8 | s2*gather>>56<<16 | s3*gather>>56<<24 |
+			s4*gather>>56<<32 | s5*gather>>56<<40 | s6*gather>>56<<48 | s7*gather>>56<<56
+		if bs|st|prev == 0 {
+			i += blockSize
+			continue
+		}
+		// Escaped bytes. A backslash escaped from the previous block
+		// starts nothing. follows marks the bytes after a backslash (or
+		// a run of them); in a run that starts at an even position the
+		// escaped bytes are at odd positions, and the other way round.
+		// Adding the starts of the runs at odd positions to the mask
+		// clears those runs (carrying out past bit 63 when such a run
+		// reaches the end of the block: the next block's first byte is
+		// escaped); what is left marks the runs whose escaped bytes are
+		// at odd positions.
+		bsl := bs &^ prev
+		follows := bsl<<1 | prev
+		oddStarts := bsl &^ evenBits &^ follows
+		evenRuns, carry := bits.Add64(oddStarts, bsl, 0)
+		escaped := (evenBits ^ evenRuns<<1) & follows
+
+		// Stop at the first unescaped quote, control character or
+		// non-ASCII byte (an escaped one is a bad escape); up to there,
+		// every escaped byte must make an escape: '\\' does (bs&^st: not
+		// a non-ASCII byte, whose bs bit may be wrong), any other is
+		// looked up.
+		stop := st &^ escaped
+		e0 := escaped &^ (bs &^ st) & (stop ^ (stop - 1)) // an escaped '\\' is fine
+		e1 := e0 & (e0 - 1)
+		e2 := e1 & (e1 - 1)
+		e3 := e2 & (e2 - 1)
+		bad := notSimple[b[bits.TrailingZeros64(e0)&(blockSize-1)]]&nonzero(e0) |
+			notSimple[b[bits.TrailingZeros64(e1)&(blockSize-1)]]&nonzero(e1) |
+			notSimple[b[bits.TrailingZeros64(e2)&(blockSize-1)]]&nonzero(e2) |
+			notSimple[b[bits.TrailingZeros64(e3)&(blockSize-1)]]&nonzero(e3) |
+			nonzero(e3&(e3-1)) // more than four: look at them all
+		if bad != 0 {
+			for e := e0; e != 0; e &= e - 1 {
+				j := bits.TrailingZeros64(e)
+				if notSimple[b[j&(blockSize-1)]] != 0 && !(b[j&(blockSize-1)] == 'u' && j+4 < blockSize && isHex4(b[j+1:j+5])) {
+					return i + j - 1, true // its backslash
+				}
+			}
+		}
+		if stop != 0 {
+			return i + bits.TrailingZeros64(stop), true
+		}
+		prev = carry
+		i += blockSize
+	}
+	if prev != 0 {
+		i-- // end before the backslash whose escape is cut
+	}
+	return i, false
+}
+
+// runWords is run's result computed eight and sixteen bytes at a time: it
+// jumps straight to the first byte that needs a look, and takes the
+// one-letter escapes and UTF-8 sequences of a word without leaving its
+// loop, but each escape costs a branch that the processor cannot predict.
+// run uses it for strings being read (esc unset), for text dense in
+// non-ASCII, and for the last bytes of p.
+func runWords(p []byte, esc bool) int {
 	i := 0
 	for {
 		for i+16 <= len(p) {
@@ -96,7 +274,9 @@ func run(p []byte, esc bool) int {
 				k := bits.TrailingZeros64(m) >> 3
 				j := i + k
 				var n int // bytes of the escape or sequence at j
-				if c := p[j]; c == '\\' {
+				if c := p[j]; c == '"' {
+					return j // the commonest stop: the end of the string
+				} else if c == '\\' {
 					if !esc || j+1 >= len(p) || !simple[p[j+1]] {
 						i = j
 						goto look
@@ -122,10 +302,16 @@ func run(p []byte, esc bool) int {
 		}
 	look:
 		if p[i] == '\\' { // the commonest: \n in code
-			if !esc || i+1 >= len(p) || !simple[p[i+1]] {
+			switch {
+			case !esc || i+1 >= len(p):
+				return i
+			case simple[p[i+1]]:
+				i += 2
+			case p[i+1] == 'u' && i+6 <= len(p) && isHex4(p[i+2:i+6]):
+				i += 6
+			default:
 				return i
 			}
-			i += 2
 			continue
 		}
 		switch class[p[i]] {
@@ -141,6 +327,11 @@ func run(p []byte, esc bool) int {
 			return i
 		}
 	}
+}
+
+// isHex4 reports whether p (four bytes) is four hex digits.
+func isHex4(p []byte) bool {
+	return isHex[p[0]] && isHex[p[1]] && isHex[p[2]] && isHex[p[3]]
 }
 
 // at returns the position i bytes after pos, on the same line.
@@ -178,10 +369,26 @@ func (s *Scanner) add(p []byte, max int) {
 // it. When capture is set it keeps up to max bytes of the decoded text in
 // val and sets trunc if there were more.
 func (s *Scanner) scanString(max int, capture bool) error {
-	start := s.tokPos
 	s.val = s.val[:0]
 	s.trunc = false
 	s.pos++ // the opening quote
+	if !capture {
+		// Skipping a string that ends in the buffer, the common case,
+		// without the loop's cases.
+		p := s.buf[s.pos:s.end]
+		n := run(p, true)
+		if n < len(p) && p[n] == '"' {
+			s.pos += n + 1
+			return nil
+		}
+		s.pos += n
+	}
+	return s.scanStringRest(max, capture)
+}
+
+// scanStringRest is scanString from pos, inside the string.
+func (s *Scanner) scanStringRest(max int, capture bool) error {
+	start := s.tokPos
 	for {
 		if s.pos == s.end && !s.more() {
 			return s.endAt(s.here(), `'"' to close the string that starts at `+start.String())
