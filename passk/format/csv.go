@@ -184,7 +184,7 @@ func openCSV(src *Source, opt *Options, kind int) (scanner, error) {
 		line = line[:i]
 	}
 	comma := csvDelimiter(line)
-	s.r = csv.NewReader(src.R)
+	s.r = csv.NewReader(&csvLineLimiter{r: src.R, file: src.Name, line: 1})
 	s.r.Comma = comma
 	s.r.ReuseRecord = true
 	// Not with tabs: it would trim the delimiters of empty fields too.
@@ -338,4 +338,38 @@ func csvCorrect(s string) (float64, bool) {
 		return 0, false
 	}
 	return f, true
+}
+
+// maxCSVLine bounds the bytes of one line: encoding/csv holds a whole line
+// (several copies of it), so a line of hundreds of MB would take
+// gigabytes.
+const maxCSVLine = 16 << 20
+
+// csvLineLimiter fails once a line is longer than maxCSVLine.
+type csvLineLimiter struct {
+	r    io.Reader
+	file string
+	line int // the line being read, from 1
+	n    int // its bytes read so far
+}
+
+func (l *csvLineLimiter) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	for b := p[:n]; ; {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			l.n += len(b)
+			break
+		}
+		if l.n += i; l.n > maxCSVLine {
+			break
+		}
+		l.line++
+		l.n = 0
+		b = b[i+1:]
+	}
+	if l.n > maxCSVLine {
+		return 0, errorf(Pos{File: l.file, Line: l.line}, "%w: line %d is longer than %d bytes, expected a CSV row", ErrTooLarge, l.line, maxCSVLine)
+	}
+	return n, err
 }

@@ -215,7 +215,7 @@ func (s *evalplusScanner) next(rec *Record) (bool, error) {
 // task reads one task of "eval": its key and its results.
 func (s *evalplusScanner) task() error {
 	off := s.d.next()
-	t, _, err := s.d.token("a task id")
+	t, _, err := s.d.keyToken("a task id")
 	if err != nil {
 		return err
 	}
@@ -249,9 +249,17 @@ func (s *evalplusScanner) samples(task string, off jwAt) error {
 		var baseSt, plusSt string
 		var hasBase, hasPlus bool
 		var plusOff jwAt
+		var seen [2]bool // base_status, plus_status
 		err := d.object("a sample", func(key string, koff jwAt) error {
 			switch key {
 			case "base_status", "plus_status":
+				j := 0
+				if key == "plus_status" {
+					j = 1
+				}
+				if err := d.once(&seen[j], key, koff); err != nil {
+					return err
+				}
 				st, ok, voff, err := d.str(key)
 				if err != nil {
 					return err
@@ -379,7 +387,15 @@ func (s *evalplusScanner) counts(task string, off jwAt) error {
 		})
 		return out, err
 	}
+	var seen [4]bool // nfiles, files, base, plus
 	err := d.objectRest(func(key string, koff jwAt) error {
+		for i, k := range [...]string{"nfiles", "files", "base", "plus"} {
+			if key == k {
+				if err := d.once(&seen[i], key, koff); err != nil {
+					return err
+				}
+			}
+		}
 		var err error
 		switch key {
 		case "nfiles":

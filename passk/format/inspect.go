@@ -90,7 +90,15 @@ type inspectSample struct {
 // readInspectSample reads one sample object at d's position.
 func readInspectSample(d *jwDec, off jwAt) (*inspectSample, error) {
 	s := &inspectSample{epoch: -1, pos: d.pos(off)}
+	var seen [4]bool // id, epoch, scores, error
 	err := d.object("the sample", func(key string, koff jwAt) error {
+		for i, k := range [...]string{"id", "epoch", "scores", "error"} {
+			if key == k {
+				if err := d.once(&seen[i], key, koff); err != nil {
+					return err
+				}
+			}
+		}
 		switch key {
 		case "id":
 			id, _, err := d.id("the sample's id")
@@ -138,11 +146,13 @@ func readInspectSample(d *jwDec, off jwAt) (*inspectSample, error) {
 func readInspectScore(d *jwDec, s *inspectSample, scorer string) error {
 	first := len(s.scores)
 	var answer string
-	hasAnswer, hasValue := false, false
+	hasAnswer, hasValue, seenAnswer := false, false, false
 	err := d.object(fmt.Sprintf("score %q", scorer), func(key string, koff jwAt) error {
 		switch key {
 		case "value":
-			hasValue = true
+			if err := d.once(&hasValue, key, koff); err != nil {
+				return err
+			}
 			t, voff, err := d.token(fmt.Sprintf("the value of score %q", scorer))
 			if err != nil {
 				return err
@@ -169,6 +179,9 @@ func readInspectScore(d *jwDec, s *inspectSample, scorer string) error {
 			s.scores = append(s.scores, inspectScore{scorer: scorer, value: v})
 			return err
 		case "answer":
+			if err := d.once(&seenAnswer, key, koff); err != nil {
+				return err
+			}
 			t, _, err := d.scalar("the answer")
 			switch v := t.(type) {
 			case string:

@@ -132,6 +132,32 @@ func (d *jwDec) token(expected string) (json.Token, jwAt, error) {
 	return nil, at, nil // null
 }
 
+// once reports a key a reader uses given twice in one object: reading
+// either value would silently drop the other. seen is the reader's flag for
+// the key.
+func (d *jwDec) once(seen *bool, key string, at jwAt) error {
+	if *seen {
+		return d.errorf(at, "found %q twice in one object, expected each key once", key)
+	}
+	*seen = true
+	return nil
+}
+
+// keyToken is token, but reads an object key in full (up to the
+// scanner's MaxString), not its first jwMaxKey bytes: for keys that are
+// data, such as evalplus's task ids, which a cut would merge.
+func (d *jwDec) keyToken(expected string) (json.Token, jwAt, error) {
+	if k, err := d.s.Peek(); err == nil && k == jsonscan.String {
+		at := d.s.Pos()
+		b, err := d.s.ReadString()
+		if err != nil {
+			return nil, at, d.fail(err)
+		}
+		return string(b), at, nil
+	}
+	return d.token(expected)
+}
+
 // skip skips the next value, whatever its size.
 func (d *jwDec) skip() error {
 	if err := d.s.Skip(); err != nil {

@@ -151,7 +151,15 @@ func (s *lcbScanner) row(rec *Record) error {
 	var pass float64
 	var passTok json.Token
 	var passOff jwAt
+	var seen [3]bool // question_id, model, pass@1
 	err := d.object(fmt.Sprintf("performances[%d]", i), func(key string, koff jwAt) error {
+		for i, k := range [...]string{"question_id", "model", "pass@1"} {
+			if key == k {
+				if err := d.once(&seen[i], key, koff); err != nil {
+					return err
+				}
+			}
+		}
 		var err error
 		switch key {
 		case "question_id":
