@@ -400,7 +400,7 @@ func TestExports(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(string(csv.Data)), "\n")
-	if len(lines) != 65 || lines[0] != "model,metric,k,value,lo,hi,predicted" || !strings.HasPrefix(lines[1], "RL <step 500>,pass@k,1,0.421875,") {
+	if len(lines) != 65 || lines[0] != "label,metric,k,value,lo,hi,predicted" || !strings.HasPrefix(lines[1], "RL <step 500>,pass@k,1,0.421875,") {
 		t.Errorf("CSV export (rl only): %d lines, %q %q", len(lines), lines[0], lines[1])
 	}
 	if _, err := a.Export("gif"); !errors.Is(err, ErrInput) {

@@ -2,10 +2,7 @@ package app
 
 import (
 	"bytes"
-	"encoding/csv"
 	"fmt"
-	"math"
-	"strconv"
 	"strings"
 	"unicode"
 
@@ -82,7 +79,7 @@ func (a *App) Export(kind string) (*Export, error) {
 		}
 		return &Export{Name: base + "." + kind, MIME: mime, Data: buf.Bytes()}, nil
 	case ExportCSV:
-		if err := writeCurvesCSV(&buf, r, shown); err != nil {
+		if err := r.WriteCSV(&buf, shown); err != nil {
 			return nil, err
 		}
 		return &Export{Name: base + ".csv", MIME: "text/csv", Data: buf.Bytes()}, nil
@@ -119,33 +116,6 @@ func (a *App) relabel(res reportResult) *passk.Report {
 		}
 	}
 	return &r
-}
-
-// writeCurvesCSV writes one row per model and k: model, metric, k, value
-// and the band (empty where there is none).
-func writeCurvesCSV(buf *bytes.Buffer, r *passk.Report, models []string) error {
-	w := csv.NewWriter(buf)
-	show := map[string]bool{}
-	for _, m := range models {
-		show[m] = true
-	}
-	w.Write([]string{"model", "metric", "k", "value", "lo", "hi", "predicted"})
-	f := func(x float64) string {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return ""
-		}
-		return strconv.FormatFloat(x, 'g', -1, 64)
-	}
-	for _, m := range r.Models {
-		if !show[m.Label] {
-			continue
-		}
-		for _, p := range m.Curve {
-			w.Write([]string{m.Label, string(r.Metric), strconv.Itoa(p.K), f(p.Value), f(p.Lo), f(p.Hi), strconv.FormatBool(p.Predicted)})
-		}
-	}
-	w.Flush()
-	return w.Error()
 }
 
 // slug turns a session name into a file name part.

@@ -184,7 +184,7 @@ func TestExportImport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 1+2*64 || strings.Join(rows[0], ",") != "model,metric,k,value,lo,hi,predicted" {
+	if len(rows) != 1+2*64 || strings.Join(rows[0], ",") != "label,metric,k,value,lo,hi,predicted" {
 		t.Errorf("CSV export: %d rows, header %q", len(rows), rows[0])
 	}
 	data := get("session", base+".session.json")

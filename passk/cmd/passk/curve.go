@@ -1,14 +1,12 @@
 package main
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math"
 	"sort"
 	"strconv"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/passk/passk/passk"
@@ -25,7 +23,7 @@ func runCurve(stdout, stderr io.Writer, args []string) error {
 	rf.register(fs)
 	af.register(fs)
 	asJSON := fs.Bool("json", false, "print one JSON object: models, crossovers, warnings")
-	asCSV := fs.Bool("csv", false, "print the curves as CSV: label,k,pass_at_k,lo,hi")
+	asCSV := fs.Bool("csv", false, "print the curves as CSV: label,metric,k,value,lo,hi,predicted")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -54,7 +52,7 @@ func runCurve(stdout, stderr io.Writer, args []string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(rep)
 	case *asCSV:
-		return writeCSV(stdout, rep)
+		return rep.WriteCSV(stdout, nil)
 	}
 	return writeTable(stdout, rep, models)
 }
@@ -85,50 +83,6 @@ func tableGrid(models []*passk.Model, extrapolate int) []int {
 	}
 	sort.Ints(ks)
 	return ks
-}
-
-// writeCSV writes the points; with predicted points a fifth column says
-// which are.
-func writeCSV(w io.Writer, rep *passk.Report) error {
-	cw := csv.NewWriter(w)
-	predicted := false
-	for _, m := range rep.Models {
-		for _, p := range m.Curve {
-			predicted = predicted || p.Predicted
-		}
-	}
-	header := []string{"label", "k", "pass_at_k", "lo", "hi"}
-	if predicted {
-		header = append(header, "predicted")
-	}
-	cw.Write(header)
-	for _, m := range rep.Models {
-		for _, p := range m.Curve {
-			row := []string{csvText(m.Label), strconv.Itoa(p.K), num(p.Value), num(p.Lo), num(p.Hi)}
-			if predicted {
-				row = append(row, strconv.FormatBool(p.Predicted))
-			}
-			cw.Write(row)
-		}
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
-// csvText neutralises a cell that a spreadsheet would run as a formula.
-func csvText(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
-// num formats a value for CSV: empty when NaN.
-func num(v float64) string {
-	if math.IsNaN(v) {
-		return ""
-	}
-	return strconv.FormatFloat(v, 'g', -1, 64)
 }
 
 func writeTable(w io.Writer, rep *passk.Report, models []*passk.Model) error {
