@@ -114,8 +114,10 @@ func TestControls(t *testing.T) {
 	}
 
 	// Rename: the row, the legend and the crossover panel follow.
-	tb.do(chromedp.SetValue(chromedp.CSS(`#model-rows tr[data-model="rl"] input.label`), "RL step 500"))
-	tb.act(`document.querySelector('#model-rows tr[data-model="rl"] input.label').dispatchEvent(new Event('change'))`)
+	// Wait until the page is idle, then type and commit the label in one
+	// step, so that no re-render can come between them.
+	tb.poll(`document.documentElement.dataset.busy === '0'`, 60*time.Second)
+	tb.act(`const rl = document.querySelector('#model-rows tr[data-model="rl"] input.label'); rl.value = 'RL step 500'; rl.dispatchEvent(new Event('change'))`)
 	if got := tb.rows(); !slices.Equal(got, []string{"base", "RL step 500"}) {
 		t.Errorf("rows after rename %q", got)
 	}
@@ -123,8 +125,7 @@ func TestControls(t *testing.T) {
 		t.Errorf("crossover after rename %+v", c)
 	}
 	// A duplicate label is refused, and the row keeps its label.
-	tb.do(chromedp.SetValue(chromedp.CSS(`#model-rows tr[data-model="base"] input.label`), "RL step 500"))
-	tb.act(`document.querySelector('#model-rows tr[data-model="base"] input.label').dispatchEvent(new Event('change'))`)
+	tb.act(`const base = document.querySelector('#model-rows tr[data-model="base"] input.label'); base.value = 'RL step 500'; base.dispatchEvent(new Event('change'))`)
 	if got := tb.rows(); !slices.Equal(got, []string{"base", "RL step 500"}) {
 		t.Errorf("rows after a duplicate label %q", got)
 	}

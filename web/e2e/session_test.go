@@ -161,8 +161,8 @@ func TestXSS(t *testing.T) {
 	}
 	// Rename the other model to markup too.
 	const label2 = `<svg onload=alert(4)>`
-	tb.do(chromedp.SetValue(chromedp.CSS(`#model-rows tr[data-model="base"] input.label`), label2))
-	tb.eval(`(() => { document.querySelector('#model-rows tr[data-model="base"] input.label').dispatchEvent(new Event('change')); return ''; })()`)
+	tb.poll(`document.documentElement.dataset.busy === '0'`, 30*time.Second)
+	tb.eval(`(() => { const i = document.querySelector('#model-rows tr[data-model="base"] input.label'); i.value = ` + jsString(label2) + `; i.dispatchEvent(new Event('change')); return ''; })()`)
 	tb.poll(`document.querySelector('#model-rows tr:nth-child(2)').dataset.model === `+jsString(label2)+` && document.documentElement.dataset.busy === '0'`, 30*time.Second)
 
 	legend := evalT[[]string](tb, `Array.from(document.querySelectorAll('#plot svg .legend text')).map(t => t.textContent)`)
