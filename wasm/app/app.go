@@ -34,6 +34,10 @@ type App struct {
 	s     *Session
 	saved bool // s is in the store as it is now
 
+	// unreadable holds, by id, why stored sessions that Load refused
+	// cannot be read. They are listed as such and never written.
+	unreadable map[string]string
+
 	version int // bumped whenever the models' data changes
 	reports map[reportKey]reportResult
 
@@ -54,7 +58,7 @@ type Storage struct {
 // New returns an App keeping sessions in store. persistent says whether the
 // store outlives the page; if not, note says why (it is shown to the user).
 func New(store Store, persistent bool, note string) *App {
-	a := &App{store: store, reports: map[reportKey]reportResult{}, Now: time.Now}
+	a := &App{store: store, reports: map[reportKey]reportResult{}, unreadable: map[string]string{}, Now: time.Now}
 	if !persistent {
 		if note == "" {
 			note = "Sessions will not be kept after this page closes."
@@ -70,13 +74,35 @@ func (a *App) Start(ctx context.Context) error {
 	defer a.mu.Unlock()
 	id, err := a.store.Current(ctx)
 	if err == nil && id != "" {
-		if s, err := a.store.Load(ctx, id); err == nil {
+		if s, err := a.load(ctx, id); err == nil {
 			a.setSession(s, true)
 			return nil
 		}
 	}
 	a.setSession(NewSession(a.defaultName(), a.Now()), false)
 	return nil
+}
+
+// load reads the stored session with id, and remembers why if it is
+// unreadable. The caller holds a.mu.
+func (a *App) load(ctx context.Context, id string) (*Session, error) {
+	s, err := a.store.Load(ctx, id)
+	if errors.Is(err, ErrUnreadable) {
+		a.unreadable[id] = strings.TrimPrefix(err.Error(), ErrUnreadable.Error()+": ")
+	}
+	if err == nil && s.ID != id {
+		// A record whose session names another id: opening it would
+		// write it under that id, over another session.
+		a.unreadable[id] = "its record names another session id"
+		return nil, fmt.Errorf("%w: %s", ErrUnreadable, a.unreadable[id])
+	}
+	return s, err
+}
+
+// UnreadableNote is what the list of sessions says of a stored session
+// that cannot be read, for reason.
+func UnreadableNote(reason string) string {
+	return fmt.Sprintf("This session cannot be opened: %s. It is kept unchanged in this browser; only deleting it removes it.", reason)
 }
 
 func (a *App) defaultName() string {
@@ -307,6 +333,18 @@ func (a *App) Sessions(ctx context.Context) (current string, list []Meta, err er
 	if err != nil {
 		return "", nil, err
 	}
+	for i := range list {
+		m := &list[i]
+		if m.Unreadable == "" {
+			m.Unreadable = a.unreadable[m.ID]
+		}
+		if m.Unreadable != "" {
+			m.Unreadable = UnreadableNote(m.Unreadable)
+			if m.Models == nil {
+				m.Models = []string{}
+			}
+		}
+	}
 	if !a.saved && len(a.s.Models) > 0 {
 		// The open session could not be saved: list it all the same.
 		list = append([]Meta{a.s.Meta()}, list...)
@@ -321,7 +359,7 @@ func (a *App) Open(ctx context.Context, id string) error {
 	if id == a.s.ID {
 		return nil
 	}
-	s, err := a.store.Load(ctx, id)
+	s, err := a.load(ctx, id)
 	if err != nil {
 		return fmt.Errorf("opening session: %w", err)
 	}
@@ -356,7 +394,7 @@ func (a *App) RenameSession(ctx context.Context, id, name string) error {
 		return nil
 	}
 	defer a.mu.Unlock()
-	s, err := a.store.Load(ctx, id)
+	s, err := a.load(ctx, id)
 	if err != nil {
 		return fmt.Errorf("renaming session: %w", err)
 	}
@@ -379,6 +417,7 @@ func (a *App) DeleteSession(ctx context.Context, id string) error {
 	if err := a.store.Delete(ctx, id); err != nil {
 		return fmt.Errorf("deleting session: %w", err)
 	}
+	delete(a.unreadable, id)
 	if id == a.s.ID {
 		a.setSession(NewSession(a.defaultName(), a.Now()), false)
 		if a.note != a.fixed {

@@ -89,6 +89,10 @@ type Meta struct {
 	Updated  time.Time `json:"updated"`
 	Models   []string  `json:"models"`
 	Problems int       `json:"problems"`
+	// Unreadable, when set, says why the stored session cannot be opened
+	// (written by a newer passk, or damaged). Such a session is listed,
+	// never opened, overwritten or deleted except by DeleteSession.
+	Unreadable string `json:"unreadable,omitempty"`
 }
 
 // Meta returns the session's entry in the list of sessions.

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 	"sync"
 )
@@ -32,6 +33,12 @@ type Store interface {
 
 // ErrNotFound is returned by Load for an unknown session.
 var ErrNotFound = errors.New("no such session")
+
+// ErrUnreadable marks a stored session that exists but cannot be read: it
+// was written by a newer schema version, or its record is damaged. Load
+// wraps it; List reports such sessions with Meta.Unreadable set. The store
+// keeps the record as it is.
+var ErrUnreadable = errors.New("stored session cannot be read")
 
 // MemStore is a Store in memory. It keeps sessions as their encoded JSON,
 // as IndexedDB does, so that a session read back is a copy.
@@ -75,7 +82,33 @@ func (m *MemStore) Load(ctx context.Context, id string) (*Session, error) {
 	if !ok {
 		return nil, ErrNotFound
 	}
-	return ParseSession(data)
+	s, err := ParseSession(data)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrUnreadable, err)
+	}
+	return s, nil
+}
+
+// PutRaw stores data as the record of session id, as it is, without
+// checking it: what another version of passk, or a damaged store, left.
+// Tests use it to plant records the app cannot read.
+func (m *MemStore) PutRaw(id string, data []byte) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.sessions[id] = append([]byte(nil), data...)
+	if s, err := ParseSession(data); err == nil {
+		s.ID = id
+		m.metas[id] = s.Meta()
+	} else {
+		m.metas[id] = Meta{ID: id, Models: []string{}, Unreadable: err.Error()}
+	}
+}
+
+// Raw returns the record of session id as stored (nil if there is none).
+func (m *MemStore) Raw(id string) []byte {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]byte(nil), m.sessions[id]...)
 }
 
 func (m *MemStore) Save(ctx context.Context, s *Session) error {

@@ -128,20 +128,60 @@ func (s *IDBStore) List(ctx context.Context) (metas []app.Meta, err error) {
 	return metas, nil
 }
 
-func metaOf(v js.Value) (app.Meta, bool) {
-	if v.Type() != js.TypeObject || v.Get("schema").Type() != js.TypeNumber || v.Get("schema").Int() > app.SchemaVersion {
+// metaOf reads a record of the sessions store. A record it cannot read
+// (written by a newer schema, or damaged) gives a Meta with Unreadable set,
+// so that the session is listed, and only its id is needed to delete it.
+// ok is false for a record without a string id: it cannot be addressed,
+// and is left alone.
+func metaOf(v js.Value) (m app.Meta, ok bool) {
+	if v.Type() != js.TypeObject || v.Get("id").Type() != js.TypeString {
 		return app.Meta{}, false
 	}
-	m := app.Meta{ID: v.Get("id").String(), Name: v.Get("name").String(), Models: []string{}}
-	m.Created, _ = time.Parse(time.RFC3339Nano, v.Get("created").String())
-	m.Updated, _ = time.Parse(time.RFC3339Nano, v.Get("updated").String())
-	if ms := v.Get("models"); ms.Type() == js.TypeObject {
-		for i := 0; i < ms.Length(); i++ {
-			m.Models = append(m.Models, ms.Index(i).String())
+	m = app.Meta{ID: v.Get("id").String(), Models: []string{}}
+	if n := v.Get("name"); n.Type() == js.TypeString {
+		m.Name = n.String()
+	}
+	bad := func(why string) (app.Meta, bool) {
+		m.Unreadable = "its stored record is damaged (" + why + ")"
+		return m, true
+	}
+	sv := v.Get("schema")
+	switch {
+	case sv.Type() != js.TypeNumber:
+		return bad(`no numeric "schema"`)
+	case sv.Float() > app.SchemaVersion:
+		m.Unreadable = fmt.Sprintf("it was saved by a newer version of passk (storage schema %v; this version reads schema %d)", sv.Float(), app.SchemaVersion)
+		return m, true
+	case sv.Float() != app.SchemaVersion:
+		return bad(fmt.Sprintf("unknown schema %v", sv.Float()))
+	}
+	if v.Get("name").Type() != js.TypeString {
+		return bad(`"name" is not a string`)
+	}
+	var err error
+	if v.Get("created").Type() != js.TypeString || v.Get("updated").Type() != js.TypeString {
+		return bad(`"created" or "updated" is not a string`)
+	}
+	if m.Created, err = time.Parse(time.RFC3339Nano, v.Get("created").String()); err != nil {
+		return bad(`"created" is not a time`)
+	}
+	if m.Updated, err = time.Parse(time.RFC3339Nano, v.Get("updated").String()); err != nil {
+		return bad(`"updated" is not a time`)
+	}
+	ms := v.Get("models")
+	if !js.Global().Get("Array").Call("isArray", ms).Bool() {
+		return bad(`"models" is not a list`)
+	}
+	for i := 0; i < ms.Length(); i++ {
+		if ms.Index(i).Type() != js.TypeString {
+			return bad(`"models" holds a non-string`)
 		}
+		m.Models = append(m.Models, ms.Index(i).String())
 	}
 	if p := v.Get("problems"); p.Type() == js.TypeNumber {
 		m.Problems = p.Int()
+	} else {
+		return bad(`"problems" is not a number`)
 	}
 	return m, true
 }
@@ -155,10 +195,19 @@ func (s *IDBStore) Load(ctx context.Context, id string) (*app.Session, error) {
 	if v.Type() != js.TypeObject {
 		return nil, app.ErrNotFound
 	}
-	if sv := v.Get("schema"); sv.Type() != js.TypeNumber || sv.Int() != app.SchemaVersion {
-		return nil, fmt.Errorf("session %s was stored by another version of passk (schema %v)", id, sv)
+	switch sv := v.Get("schema"); {
+	case sv.Type() == js.TypeNumber && sv.Float() > app.SchemaVersion:
+		return nil, fmt.Errorf("%w: it was saved by a newer version of passk (storage schema %v; this version reads schema %d)", app.ErrUnreadable, sv.Float(), app.SchemaVersion)
+	case sv.Type() != js.TypeNumber || sv.Float() != app.SchemaVersion:
+		return nil, fmt.Errorf("%w: its stored record is damaged (bad \"schema\")", app.ErrUnreadable)
+	case v.Get("json").Type() != js.TypeString:
+		return nil, fmt.Errorf("%w: its stored record is damaged (\"json\" is not a string)", app.ErrUnreadable)
 	}
-	return app.ParseSession([]byte(v.Get("json").String()))
+	sess, err := app.ParseSession([]byte(v.Get("json").String()))
+	if err != nil {
+		return nil, fmt.Errorf("%w: its stored record is damaged (%v)", app.ErrUnreadable, err)
+	}
+	return sess, nil
 }
 
 // Save writes the session's meta and data, and makes it current, in one

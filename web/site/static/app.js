@@ -289,10 +289,16 @@ function renderWarnings(ws) {
 // resolves to false (and says why) when the worker refused it.
 function act(op, args) {
   setBusy(1);
+  let failure = '';
   return call(op, args)
     .then(() => refresh().then(() => listSessions()).then(() => true))
-    .catch((err) => { setStatus(err.message); refresh(); return false; })
-    .finally(() => setBusy(-1));
+    .catch((err) => {
+      failure = err.message;
+      // Redraw: the list may now mark a session unreadable.
+      return refresh().then(() => listSessions()).catch(() => {}).then(() => false);
+    })
+    // The failure is said last: going idle sets the status to "Ready."
+    .finally(() => { setBusy(-1); if (failure) setStatus(failure); });
 }
 
 // ---- the plot --------------------------------------------------------------
@@ -693,6 +699,16 @@ function renderSessions(res) {
       del.textContent = 'Confirm delete';
       setTimeout(() => { delete del.dataset.confirm; del.textContent = 'Delete'; }, 4000);
     });
+    if (s.unreadable) {
+      // A session this version cannot read (newer passk, or damaged): it
+      // is listed and kept as it is; it can only be deleted.
+      li.classList.add('unreadable');
+      name.textContent = s.name || `Session ${s.id}`;
+      info.textContent = s.unreadable;
+      info.className = 'hint unreadable-note';
+      li.append(name, info, del);
+      return li;
+    }
     li.append(name, info, open, rename, del);
     return li;
   }));
