@@ -21,9 +21,10 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/passk/passk/internal/measure"
 )
 
 const hsDir = "testdata/hostile"
@@ -303,7 +304,9 @@ func hsRun(t *testing.T, c hsCase) {
 		err error
 	}
 	done := make(chan result, 1)
-	peak, stop := hsHeapPeak()
+	runtime.GC()
+	base := measure.HeapInUse()
+	stop := measure.HeapPeak(5 * time.Millisecond)
 	start := time.Now()
 	go func() {
 		defer func() {
@@ -320,8 +323,8 @@ func hsRun(t *testing.T, c hsCase) {
 	case <-time.After(60 * time.Second):
 		t.Fatalf("%s: no answer after 60 s: reading hangs", c.name)
 	}
-	stop()
-	grew := peak()
+	peak := stop()
+	grew := peak - min(base, peak)
 	limit := c.heap
 	if limit == 0 {
 		limit = 64 * hsMiB
@@ -378,39 +381,6 @@ func hsSummary(f *File) string {
 		ms = append(ms, s)
 	}
 	return f.Format + ": " + strings.Join(ms, "; ")
-}
-
-// hsHeapPeak samples the heap in use until stop is called; peak returns
-// its largest growth over what it was at the start.
-func hsHeapPeak() (peak func() uint64, stop func()) {
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	base := ms.HeapInuse
-	var max atomic.Uint64
-	quit, stopped := make(chan struct{}), make(chan struct{})
-	sample := func() {
-		var ms runtime.MemStats
-		runtime.ReadMemStats(&ms)
-		if ms.HeapInuse > base && ms.HeapInuse-base > max.Load() {
-			max.Store(ms.HeapInuse - base)
-		}
-	}
-	go func() {
-		defer close(stopped)
-		tick := time.NewTicker(5 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-quit:
-				sample()
-				return
-			case <-tick.C:
-				sample()
-			}
-		}
-	}()
-	return max.Load, func() { close(quit); <-stopped }
 }
 
 // hsRepeat writes n bytes of b.

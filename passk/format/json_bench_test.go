@@ -8,11 +8,12 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/passk/passk/bench/gen"
+
+	"github.com/passk/passk/internal/measure"
 )
 
 // jsWriteSamples writes a human-eval style per-sample JSONL of about size
@@ -58,41 +59,6 @@ func jsWriteSamples(tb testing.TB, path string, size int64) {
 	}
 }
 
-// jsHeapPeak samples HeapInuse every few milliseconds until stop is
-// called, and returns the largest value seen.
-func jsHeapPeak() (stop func() uint64) {
-	var (
-		peak uint64
-		wg   sync.WaitGroup
-		done = make(chan struct{})
-	)
-	sample := func() {
-		var ms runtime.MemStats
-		runtime.ReadMemStats(&ms)
-		peak = max(peak, ms.HeapInuse)
-	}
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTicker(5 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				sample()
-				return
-			case <-t.C:
-				sample()
-			}
-		}
-	}()
-	return func() uint64 {
-		close(done)
-		wg.Wait()
-		return peak
-	}
-}
-
 // BenchmarkReadJSONL reads a generated human-eval style file of 10 MB and
 // of 100 MB whole (detection, parsing, tallying). It reports the speed, the
 // peak heap in use while reading (sampled, less what was in use before the
@@ -116,9 +82,9 @@ func BenchmarkReadJSONL(b *testing.B) {
 			runs := 0
 			runtime.ReadMemStats(&before)
 			base := before.HeapInuse
-			cpu0 := jsCPUTime()
+			cpu0 := measure.CPUTime()
 			for b.Loop() {
-				stop := jsHeapPeak()
+				stop := measure.HeapPeak(5 * time.Millisecond)
 				f, err := ReadFile(path, nil)
 				p := stop()
 				peak = max(peak, p-min(base, p))
@@ -130,7 +96,7 @@ func BenchmarkReadJSONL(b *testing.B) {
 				}
 				runs++
 			}
-			cpu := jsCPUTime() - cpu0
+			cpu := measure.CPUTime() - cpu0
 			runtime.ReadMemStats(&after)
 			if cpu > 0 {
 				// Wall-clock MB/s depends on what else the machine runs;
@@ -170,7 +136,7 @@ func BenchmarkReadQwenMath(b *testing.B) {
 			}
 			b.SetBytes(size)
 			b.ReportAllocs()
-			cpu0, runs := jsCPUTime(), 0
+			cpu0, runs := measure.CPUTime(), 0
 			for b.Loop() {
 				f, err := ReadFile(path, nil)
 				if err != nil {
@@ -181,7 +147,7 @@ func BenchmarkReadQwenMath(b *testing.B) {
 				}
 				runs++
 			}
-			if cpu := jsCPUTime() - cpu0; cpu > 0 {
+			if cpu := measure.CPUTime() - cpu0; cpu > 0 {
 				b.ReportMetric(float64(size)*float64(runs)/1e6/cpu.Seconds(), "MB/cpu-s")
 			}
 		})

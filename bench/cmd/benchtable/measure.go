@@ -13,11 +13,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
 	"github.com/passk/passk/passk/format"
+
+	"github.com/passk/passk/internal/measure"
 )
 
 // comparison is one file's timings: the CLI with and without bands, the
@@ -154,13 +155,13 @@ func readMedian(f *genned, runs int) (reading, error) {
 		debug.FreeOSMemory()
 		var stop func() uint64
 		if i == 0 {
-			stop = heapSampler()
+			stop = measure.HeapPeak(time.Millisecond)
 		}
-		c0 := cpuTime()
+		c0 := measure.CPUTime()
 		t0 := time.Now()
 		file, err := format.ReadFile(f.path, nil)
 		wall := time.Since(t0).Seconds()
-		cpu := cpuTime() - c0
+		cpu := (measure.CPUTime() - c0).Seconds()
 		if stop != nil {
 			peak = stop()
 		}
@@ -187,51 +188,6 @@ func checkTallies(file *format.File, f *genned) error {
 		}
 	}
 	return nil
-}
-
-// heapSampler samples the Go heap in use every millisecond until stop is
-// called, and returns the largest value seen.
-func heapSampler() (stop func() uint64) {
-	var (
-		peak uint64
-		wg   sync.WaitGroup
-		done = make(chan struct{})
-	)
-	sample := func() {
-		var ms runtime.MemStats
-		runtime.ReadMemStats(&ms)
-		peak = max(peak, ms.HeapInuse)
-	}
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTicker(time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				sample()
-				return
-			case <-t.C:
-				sample()
-			}
-		}
-	}()
-	return func() uint64 {
-		close(done)
-		wg.Wait()
-		return peak
-	}
-}
-
-// cpuTime returns the CPU time (user and system) this process has used,
-// in seconds.
-func cpuTime() float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return math.NaN()
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 }
 
 // goBenchRows runs the go test benchmarks of package passk that the issue

@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/passk/passk/internal/measure"
 )
 
 // completion returns a JSON-escaped code completion of about size bytes:
@@ -38,9 +40,9 @@ func benchInput(lines, size int, nonASCII bool) []byte {
 func benchSkip(b *testing.B, in []byte) {
 	b.SetBytes(int64(len(in)))
 	b.ReportAllocs()
-	cpu0, runs := cpuTime(), 0
+	cpu0, runs := measure.CPUTime(), 0
 	defer func() {
-		if cpu := cpuTime() - cpu0; cpu > 0 {
+		if cpu := measure.CPUTime() - cpu0; cpu > 0 {
 			// Wall-clock MB/s depends on what else the machine runs; CPU
 			// time much less so.
 			b.ReportMetric(float64(len(in))*float64(runs)/1e6/cpu.Seconds(), "MB/cpu-s")

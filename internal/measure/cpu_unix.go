@@ -1,14 +1,15 @@
 //go:build unix
 
-package jsonscan
+package measure
 
 import (
 	"syscall"
 	"time"
 )
 
-// cpuTime returns the CPU time (user and system) the process has used.
-func cpuTime() time.Duration {
+// CPUTime returns the CPU time (user and system) the process has used, or
+// 0 where it cannot be read.
+func CPUTime() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
