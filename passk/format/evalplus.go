@@ -193,10 +193,7 @@ func (s *evalplusScanner) next(rec *Record) (bool, error) {
 				return false, err
 			}
 			if t != json.Delim('{') {
-				if delim, ok := t.(json.Delim); ok {
-					_ = d.skipRest(delim)
-				}
-				return false, d.errorf(voff, "eval is %s, expected an object mapping task ids to results", jwDescribe(t))
+				return false, d.mismatch(t, voff, "eval", "an object mapping task ids to results")
 			}
 			s.inEval, s.topEval = true, true
 		case strings.Contains(key, "/") && !s.topEval:

@@ -128,10 +128,7 @@ func readInspectSample(d *jwDec, off jwAt) (*inspectSample, error) {
 					return readInspectScore(d, s, scorer)
 				})
 			}
-			if delim, ok := t.(json.Delim); ok {
-				_ = d.skipRest(delim)
-			}
-			return d.errorf(voff, "scores is %s, expected an object of scorer: score", jwDescribe(t))
+			return d.mismatch(t, voff, "scores", "an object of scorer: score")
 		case "error":
 			t, _, err := d.scalar("the sample's error")
 			s.errored = t != nil && t != "" && err == nil

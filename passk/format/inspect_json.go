@@ -91,10 +91,7 @@ func (s *inspectJSONScanner) next(rec *Record) (bool, error) {
 				s.inSamples = true
 			case nil:
 			default:
-				if delim, ok := t.(json.Delim); ok {
-					_ = d.skipRest(delim)
-				}
-				return false, d.errorf(off, "samples is %s, expected an array of samples", jwDescribe(t))
+				return false, d.mismatch(t, off, "samples", "an array of samples")
 			}
 		default:
 			if err := d.skip(); err != nil {

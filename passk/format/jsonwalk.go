@@ -195,7 +195,7 @@ func (d *jwDec) object(what string, member func(key string, at jwAt) error) erro
 		return err
 	}
 	if t != json.Delim('{') {
-		return d.errorf(at, "%s is %s, expected an object", what, jwDescribe(t))
+		return d.mismatch(t, at, what, "an object")
 	}
 	return d.objectRest(member)
 }
@@ -224,7 +224,7 @@ func (d *jwDec) array(what string, elem func(i int, at jwAt) error) error {
 		return err
 	}
 	if t != json.Delim('[') {
-		return d.errorf(at, "%s is %s, expected an array", what, jwDescribe(t))
+		return d.mismatch(t, at, what, "an array")
 	}
 	for i := 0; d.more(); i++ {
 		if err := elem(i, d.next()); err != nil {
@@ -268,7 +268,7 @@ func (d *jwDec) str(what string) (string, bool, jwAt, error) {
 	case nil:
 		return "", false, at, nil
 	}
-	return "", false, at, d.errorf(at, "%s is %s, expected a string", what, jwDescribe(t))
+	return "", false, at, d.mismatch(t, at, what, "a string")
 }
 
 // id reads a problem id: a string, or a number kept as written.
@@ -300,6 +300,13 @@ func (d *jwDec) end() error {
 		return nil
 	}
 	return d.errorf(at, "found more data after the end of the JSON document, expected the end of the file")
+}
+
+// mismatch reports that the value whose first token t was read at at is
+// not what was expected. Reading ends with the error, so the rest of the
+// value is not read.
+func (d *jwDec) mismatch(t json.Token, at jwAt, what, expected string) error {
+	return d.errorf(at, "%s is %s, expected %s", what, jwDescribe(t), expected)
 }
 
 // jwDescribe says what a token is, for errors.

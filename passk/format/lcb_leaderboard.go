@@ -130,10 +130,7 @@ func (s *lcbScanner) next(rec *Record) (bool, error) {
 			return false, err
 		}
 		if t != json.Delim('[') {
-			if delim, ok := t.(json.Delim); ok {
-				_ = d.skipRest(delim)
-			}
-			return false, d.errorf(off, "performances is %s, expected an array of {question_id, model, pass@1}", jwDescribe(t))
+			return false, d.mismatch(t, off, "performances", "an array of {question_id, model, pass@1}")
 		}
 		s.in = true
 	}
