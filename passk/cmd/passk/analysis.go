@@ -48,7 +48,7 @@ func (a *analysisFlags) options() (passk.Options, error) {
 		return opt, fmt.Errorf("%w: --boot %d: expected 0 or more replicates", errUsage, a.boot)
 	}
 	opt.Boot, opt.Seed = a.boot, a.seed
-	ks, err := parseKs(a.k)
+	ks, err := parseWholeList("k", a.k)
 	if err != nil {
 		return opt, err
 	}
@@ -78,18 +78,19 @@ func (a *analysisFlags) set(name string) bool {
 	return found
 }
 
-// parseKs parses "1,2,4,8"; "" gives nil.
-func parseKs(s string) ([]int, error) {
+// parseWholeList parses the value of --name, a comma-separated list of
+// whole numbers ≥ 1 such as "1,2,4,8"; "" gives nil.
+func parseWholeList(name, s string) ([]int, error) {
 	if strings.TrimSpace(s) == "" {
 		return nil, nil
 	}
-	var ks []int
+	var vs []int
 	for _, f := range strings.Split(s, ",") {
-		k, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || k < 1 {
-			return nil, fmt.Errorf("%w: --k %q: expected a comma-separated list of whole numbers ≥ 1", errUsage, s)
+		v, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || v < 1 {
+			return nil, fmt.Errorf("%w: --%s %q: expected a comma-separated list of whole numbers ≥ 1", errUsage, name, s)
 		}
-		ks = append(ks, k)
+		vs = append(vs, v)
 	}
-	return ks, nil
+	return vs, nil
 }

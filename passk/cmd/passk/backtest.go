@@ -1,12 +1,9 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
-	"strconv"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/passk/passk/passk"
@@ -39,13 +36,12 @@ func runBacktest(stdout, stderr io.Writer, args []string) error {
 		return fmt.Errorf("%w: --fit-boot %d: expected 0 or more replicates", errUsage, *fitBoot)
 	}
 	opt.FitBoot, opt.Seed = *fitBoot, *seed
-	var ds []int
-	for _, f := range strings.Split(*divisors, ",") {
-		v, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || v < 1 {
-			return fmt.Errorf("%w: --divisors %q: expected a comma-separated list of whole numbers ≥ 1", errUsage, *divisors)
-		}
-		ds = append(ds, v)
+	ds, err := parseWholeList("divisors", *divisors)
+	if err != nil {
+		return err
+	}
+	if ds == nil {
+		return fmt.Errorf("%w: --divisors %q: expected a comma-separated list of whole numbers ≥ 1", errUsage, *divisors)
 	}
 	models, warnings, err := rf.load(fs.Args())
 	if err != nil {
@@ -57,9 +53,7 @@ func runBacktest(stdout, stderr io.Writer, args []string) error {
 	}
 	rep.Warnings = append(warnings, rep.Warnings...)
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		return writeJSON(stdout, rep)
 	}
 	return writeBacktest(stdout, rep)
 }

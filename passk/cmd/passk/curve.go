@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -48,9 +47,7 @@ func runCurve(stdout, stderr io.Writer, args []string) error {
 	rep.Warnings = append(warnings, rep.Warnings...)
 	switch {
 	case *asJSON:
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		return writeJSON(stdout, rep)
 	case *asCSV:
 		return rep.WriteCSV(stdout, nil)
 	}
