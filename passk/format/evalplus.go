@@ -47,7 +47,7 @@ func sniffEvalplus(h *Head) bool {
 	if h.Zip || (!bytes.Contains(h.Bytes, []byte(`"eval"`)) && !bytes.Contains(h.Bytes, []byte(`files"`))) {
 		return false
 	}
-	jh := scanJWHead(h.Bytes, 4096)
+	jh := h.document()
 	if !jh.object || !jh.single {
 		return false
 	}

@@ -53,7 +53,7 @@ func sniffInspect(h *Head) bool {
 	if !bytes.Contains(h.Bytes, []byte(`"eval"`)) && !bytes.Contains(h.Bytes, []byte(`"status"`)) {
 		return false
 	}
-	jh := scanJWHead(h.Bytes, 4096)
+	jh := h.document()
 	if !jh.object || !jh.single {
 		return false
 	}

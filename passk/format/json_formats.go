@@ -176,6 +176,14 @@ func (j *jsonHead) hasAny(keys ...string) bool {
 // stream, or of a top-level array. It returns nil when the head does not
 // start that way.
 func peekJSON(h *Head) *jsonHead {
+	if !h.jsonRead {
+		h.json, h.jsonRead = parseJSONHead(h), true
+	}
+	return h.json
+}
+
+// parseJSONHead reads the keys of the first object of h, for peekJSON.
+func parseJSONHead(h *Head) *jsonHead {
 	if h.Zip {
 		return nil
 	}

@@ -369,6 +369,15 @@ func (h *jwHead) has(depth int, prefix, key string) bool {
 	return false
 }
 
+// document returns the head of h as a single JSON document, scanned once
+// for the sniffs of every format that reads whole documents.
+func (h *Head) document() *jwHead {
+	if h.doc == nil {
+		h.doc = scanJWHead(h.Bytes, 4096)
+	}
+	return h.doc
+}
+
 // scanJWHead tokenizes up to maxTokens tokens of a (possibly cut) document.
 func scanJWHead(b []byte, maxTokens int) *jwHead {
 	h := &jwHead{single: true}

@@ -39,7 +39,7 @@ func sniffLCBLeaderboard(h *Head) bool {
 	if h.Zip || !bytes.Contains(h.Bytes, []byte(`"performances"`)) {
 		return false
 	}
-	jh := scanJWHead(h.Bytes, 4096)
+	jh := h.document()
 	return jh.object && jh.single && jh.has(1, "", "performances") &&
 		(jh.has(3, "performances/[]", "pass@1") || jh.has(3, "performances/[]", "question_id"))
 }

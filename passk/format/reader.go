@@ -70,6 +70,11 @@ type Head struct {
 	Name  string
 	Bytes []byte // at most headSize bytes
 	Zip   bool   // the (decompressed) content is a zip archive
+
+	// What the JSON formats' sniffs look at, each parsed once per file:
+	json     *jsonHead // the first record's keys
+	jsonRead bool
+	doc      *jwHead // the keys of a single document, with their paths
 }
 
 const headSize = 64 << 10
