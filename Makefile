@@ -6,8 +6,11 @@
 #                the Cloudflare Worker under `wrangler dev --local`), and the js/wasm packages' tests under Node
 #   make worker  the Cloudflare Worker into worker/build: its wasm and JavaScript shim, the site in build/site
 #   make deploy  make worker, then `wrangler deploy` (your Cloudflare account: `npx wrangler login` first)
+# go.mod needs Go 1.27 (1.26.8 has known net/http, crypto/tls and crypto/x509 vulnerabilities): the go
+# command fetches this toolchain from the module proxy once (about 76 MB) whatever Go the machine has.
+export GOTOOLCHAIN := go1.27.3
 GO      ?= go
-GOROOT  := $(shell $(GO) env GOROOT)
+GOROOT  := $(shell GOTOOLCHAIN=$(GOTOOLCHAIN) $(GO) env GOROOT)
 WASMBIN := $(GOROOT)/lib/wasm
 SITE    := web/site/static
 ADDR    ?= 127.0.0.1:8080
