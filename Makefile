@@ -34,6 +34,7 @@ test: vet vulncheck
 	else echo "npm is not installed: the Worker's tests will skip (apt-get install nodejs npm)" >&2; fi
 	$(GO) test -timeout 20m ./...
 	PATH="$(WASMBIN):$$PATH" GOOS=js GOARCH=wasm $(GO) test -timeout 10m ./wasm/...
+	PATH="$(WASMBIN):$$PATH" GOOS=js GOARCH=wasm $(GO) test -timeout 10m -run Golden ./passk
 
 # govulncheck against the Go vulnerability database. vuln.go.dev is not reachable from every machine
 # (this project's CI has only the module proxy), so the database is built from the golang.org/x/vulndb

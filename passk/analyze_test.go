@@ -164,3 +164,21 @@ func BenchmarkAnalyze(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkAnalyzeManyProblems: a million problems of few kinds (n = 4),
+// where the bootstrap draws classes of problems rather than problems.
+func BenchmarkAnalyzeManyProblems(b *testing.B) {
+	x, y := manyProblems(1000000)
+	ms := []*Model{x, y}
+	for _, boot := range []int{0, 1000} {
+		b.Run(fmt.Sprintf("2x1000000x4/B=%d", boot), func(b *testing.B) {
+			opt := DefaultOptions()
+			opt.Boot = boot
+			for b.Loop() {
+				if _, err := Analyze(ms, opt); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

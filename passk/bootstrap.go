@@ -77,6 +77,9 @@ type bootSpec struct {
 	boot  int
 	seed  uint64
 	level float64
+	// cl, when set, are the items' classes, few enough that replicates
+	// draw class counts rather than items (resample.go).
+	cl *classes
 }
 
 func (s *bootSpec) addView(v *view) int {
@@ -109,6 +112,8 @@ type bootOut struct {
 // worker is the scratch of one goroutine.
 type worker struct {
 	counts []int32
+	class  []int64     // draws per class, when s.cl is set
+	binom  []float64   // the binomial sampler's scratch
 	w      [][]float64 // per view, group weights
 	curve  [][]float64 // per view, replicate curve
 	acc    []float64
@@ -118,7 +123,12 @@ type worker struct {
 }
 
 func (s *bootSpec) newWorker() *worker {
-	wk := &worker{counts: make([]int32, s.items)}
+	wk := &worker{}
+	if s.cl != nil {
+		wk.class = make([]int64, len(s.cl.size))
+	} else {
+		wk.counts = make([]int32, s.items)
+	}
 	nk := 0
 	for _, v := range s.views {
 		wk.w = append(wk.w, make([]float64, len(v.gr.keys)))
@@ -135,17 +145,27 @@ func (s *bootSpec) newWorker() *worker {
 // replicate computes replicate b and hands its curves to the collectors.
 func (s *bootSpec) replicate(wk *worker, b int, out *bootOut) {
 	rng := replicateRNG(s.seed, b)
-	clear(wk.counts)
-	n := uint64(s.items)
-	for i := 0; i < s.items; i++ {
-		wk.counts[bounded(rng, n)]++
+	if s.cl != nil {
+		s.cl.draw(rng, int64(s.items), wk.class, &wk.binom)
+	} else {
+		clear(wk.counts)
+		n := uint64(s.items)
+		for i := 0; i < s.items; i++ {
+			wk.counts[bounded(rng, n)]++
+		}
 	}
 	total := float64(s.items)
 	for vi, v := range s.views {
 		w := wk.w[vi]
 		clear(w)
-		for i, g := range v.gr.of {
-			w[g] += float64(wk.counts[i])
+		if s.cl != nil {
+			for j, g := range s.cl.group[vi] {
+				w[g] += float64(wk.class[j])
+			}
+		} else {
+			for i, g := range v.gr.of {
+				w[g] += float64(wk.counts[i])
+			}
 		}
 		nk := len(v.t.ks)
 		v.t.sum(w, total, wk.curve[vi], wk.acc[:nk], wk.ones[:nk])
@@ -176,6 +196,7 @@ func (s *bootSpec) run() bootOut {
 	if s.boot == 0 {
 		return out
 	}
+	s.chooseSampler()
 	nw := min(runtime.GOMAXPROCS(0), max(s.boot/16, 1))
 	workers := make([]*worker, nw)
 	var wg sync.WaitGroup
@@ -198,6 +219,23 @@ func (s *bootSpec) run() bootOut {
 		out.lo, out.hi = append(out.lo, lo), append(out.hi, hi)
 	}
 	return out
+}
+
+// classSampling lets tests compare the two samplers.
+var classSampling = true
+
+// chooseSampler draws replicates class by class when that is much cheaper
+// than drawing every item: when the classes are few next to the items.
+func (s *bootSpec) chooseSampler() {
+	if !classSampling || s.items < 4096 {
+		return
+	}
+	perItem := float64(s.items) * float64(1+len(s.views))
+	cl := classesOf(s.views, s.items, s.items/16)
+	if cl == nil || cl.cost()+float64(len(cl.size)*len(s.views)) > perItem/8 {
+		return
+	}
+	s.cl = cl
 }
 
 // crossInterval summarises the last crossings of the replicates: the
