@@ -36,7 +36,7 @@ func crossingCSV(rl bool) string {
 
 func newApp(t *testing.T, store Store) *App {
 	t.Helper()
-	a := New(store, true, "")
+	a := New(store, Storage{Persistent: true})
 	if err := a.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -240,7 +240,7 @@ func TestStoreFullKeepsWorking(t *testing.T) {
 }
 
 func TestNonPersistentStoreSaysSo(t *testing.T) {
-	a := New(NewMemStore(), false, "Sessions will not be kept: no IndexedDB.")
+	a := New(NewMemStore(), Storage{Note: "Sessions will not be kept: no IndexedDB."})
 	a.Start(context.Background())
 	add(t, a, "base.csv", crossingCSV(false))
 	if st := a.Storage(); st.Persistent || st.Note != "Sessions will not be kept: no IndexedDB." {

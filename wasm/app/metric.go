@@ -67,12 +67,10 @@ func (a *App) SetExtrapolate(ctx context.Context, k int) error {
 	if err := checkExtrapolate(k); err != nil {
 		return fmt.Errorf("%w: %v", ErrInput, err)
 	}
-	a.mu.Lock()
-	a.s.Settings.Extrapolate = k
-	st := a.save(ctx)
-	a.mu.Unlock()
-	a.notify(st)
-	return nil
+	return a.update(ctx, func(s *Session) error {
+		s.Settings.Extrapolate = k
+		return nil
+	})
 }
 
 // analysisOptions returns the options of the analysis the page shows for

@@ -41,6 +41,11 @@ type Session struct {
 	Settings Settings
 	Models   []*Entry
 	NextKey  int // the number of the next model key
+
+	// Rev is the revision of the stored copy this session was read from
+	// or last saved as, 0 if it was never stored (see Store). It is not
+	// part of the session's JSON.
+	Rev int
 }
 
 // Settings are the view's choices that a session keeps. Extrapolate was

@@ -197,7 +197,7 @@ func (a *App) OpenShare(ctx context.Context, text string) (*Opened, error) {
 	s.Name = cutName("Shared: "+strings.Join(labels, " vs "), MaxSessionName)
 	a.mu.Lock()
 	a.setSession(s, false)
-	st := a.save(ctx)
+	st := a.saveNew(ctx)
 	a.mu.Unlock()
 	a.notify(st)
 	return &Opened{Session: s.ID, Name: s.Name, Models: labels, Problems: p.Problems, IDs: p.IDs != nil}, nil

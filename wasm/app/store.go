@@ -15,13 +15,27 @@ import (
 //
 // Save and Delete are atomic: after an error the store holds exactly what it
 // held before.
+//
+// Several tabs may keep sessions in one store at once. Each stored session
+// has a revision that every Save increments; a Session carries the
+// revision it was read at (Session.Rev), and Save refuses, with
+// ErrConflict, to write over a newer revision than that: another tab saved
+// the session meanwhile, and writing would lose its change. The caller then
+// reads the session again and repeats its edit on that copy.
 type Store interface {
 	// List returns every session's Meta, most recently updated first.
 	List(ctx context.Context) ([]Meta, error)
-	// Load returns the session with id, or ErrNotFound.
+	// Load returns the session with id, or ErrNotFound. Its Rev is the
+	// revision stored.
 	Load(ctx context.Context, id string) (*Session, error)
-	// Save writes s whole, replacing any session with its id, and makes
-	// it the current session.
+	// Save writes s whole, replacing the session with its id, and makes
+	// it the current session; s.Rev becomes the revision written. It
+	// writes nothing and returns ErrConflict if the store holds the
+	// session at a revision other than s.Rev, and an error wrapping
+	// ErrUnreadable if the record stored under s.ID cannot be read (it is
+	// never overwritten). A session the store does not hold (new, or
+	// deleted meanwhile by another tab) is written whatever s.Rev, so
+	// that an edit is never lost.
 	Save(ctx context.Context, s *Session) error
 	// Delete removes the session with id (no error if there is none).
 	Delete(ctx context.Context, id string) error
@@ -33,6 +47,10 @@ type Store interface {
 
 // ErrNotFound is returned by Load for an unknown session.
 var ErrNotFound = errors.New("no such session")
+
+// ErrConflict is returned by Store.Save when the store holds a newer
+// revision of the session than the one it was read at.
+var ErrConflict = errors.New("the session was changed in another tab")
 
 // ErrUnreadable marks a stored session that exists but cannot be read: it
 // was written by a newer schema version, or its record is damaged. Load
@@ -46,12 +64,13 @@ type MemStore struct {
 	mu       sync.Mutex
 	sessions map[string][]byte
 	metas    map[string]Meta
+	revs     map[string]int
 	current  string
 }
 
 // NewMemStore returns an empty MemStore.
 func NewMemStore() *MemStore {
-	return &MemStore{sessions: map[string][]byte{}, metas: map[string]Meta{}}
+	return &MemStore{sessions: map[string][]byte{}, metas: map[string]Meta{}, revs: map[string]int{}}
 }
 
 func (m *MemStore) List(ctx context.Context) ([]Meta, error) {
@@ -78,6 +97,7 @@ func SortMetas(metas []Meta) {
 func (m *MemStore) Load(ctx context.Context, id string) (*Session, error) {
 	m.mu.Lock()
 	data, ok := m.sessions[id]
+	rev := m.revs[id]
 	m.mu.Unlock()
 	if !ok {
 		return nil, ErrNotFound
@@ -86,16 +106,19 @@ func (m *MemStore) Load(ctx context.Context, id string) (*Session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrUnreadable, err)
 	}
+	s.Rev = rev
 	return s, nil
 }
 
 // PutRaw stores data as the record of session id, as it is, without
 // checking it: what another version of passk, or a damaged store, left.
-// Tests use it to plant records the app cannot read.
+// Tests use it to plant records the app cannot read. It counts as a new
+// revision.
 func (m *MemStore) PutRaw(id string, data []byte) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.sessions[id] = append([]byte(nil), data...)
+	m.revs[id]++
 	if s, err := ParseSession(data); err == nil {
 		s.ID = id
 		m.metas[id] = s.Meta()
@@ -118,9 +141,20 @@ func (m *MemStore) Save(ctx context.Context, s *Session) error {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if _, ok := m.sessions[s.ID]; ok {
+		if why := m.metas[s.ID].Unreadable; why != "" {
+			return fmt.Errorf("%w: %s", ErrUnreadable, why)
+		}
+		if m.revs[s.ID] != s.Rev {
+			return ErrConflict
+		}
+	}
+	rev := s.Rev + 1
 	m.sessions[s.ID] = data
 	m.metas[s.ID] = s.Meta()
+	m.revs[s.ID] = rev
 	m.current = s.ID
+	s.Rev = rev
 	return nil
 }
 
@@ -129,6 +163,7 @@ func (m *MemStore) Delete(ctx context.Context, id string) error {
 	defer m.mu.Unlock()
 	delete(m.sessions, id)
 	delete(m.metas, id)
+	delete(m.revs, id)
 	if m.current == id {
 		m.current = ""
 	}

@@ -143,7 +143,7 @@ func (a *App) View(size ViewSize) (*View, error) {
 		Metric:      s.Settings.Metric,
 		Bands:       s.Settings.Bands,
 		Rows:        []Row{},
-		Storage:     Storage{Persistent: a.note == "", Note: a.note},
+		Storage:     a.storage(),
 		Unavailable: a.unavailable(),
 		Extrapolate: s.Settings.Extrapolate,
 		FitBoot:     FitBoot,

@@ -6,6 +6,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
+	"sync"
 	"syscall/js"
 	"time"
 
@@ -16,60 +19,194 @@ import (
 
 // The IndexedDB database of the app. Its version is the schema version of
 // its object stores; each record also carries app.SchemaVersion, the
-// version of the session encoding it holds.
+// version of the session encoding it holds, and the session's revision
+// (app.Store: every save increments it).
 //
-//	sessions  keyPath "id"   {id, schema, name, created, updated, models: [label…], problems}
-//	data      keyPath "id"   {id, schema, json}   the session, encoded as app.Session JSON
+//	sessions  keyPath "id"   {id, schema, rev, name, created, updated, models: [label…], problems}
+//	data      keyPath "id"   {id, schema, rev, json}   the session, encoded as app.Session JSON
 //	state     keyPath "key"  {key: "current", id}  the session open last
 //
 // A session's meta and data are written in one transaction, so a failed
-// write (quota exceeded) leaves both as they were.
+// write (quota exceeded) leaves both as they were; the same transaction
+// first reads the stored revision, so that a tab never writes over a
+// revision it has not read (app.ErrConflict).
+//
+// Several tabs share the database. A tab whose build has a newer schema
+// opens it at a higher version: the connections of older tabs get a
+// "versionchange" event, close (IDBStore.OnLost), and those tabs carry on
+// in memory; until they have closed, the newer tab's open is "blocked".
 const (
-	dbName    = "passk"
-	dbVersion = 1
+	dbName = "passk"
 
 	storeSessions = "sessions"
 	storeData     = "data"
 	storeState    = "state"
 )
 
+// dbVersion is the version of the database this build opens.
+const dbVersion = 1
+
+// testDBVersion, set with -ldflags "-X
+// github.com/passk/passk/wasm/worker.testDBVersion=N", makes a build open
+// the database at version N > dbVersion, as a later build with a newer
+// schema would (its upgrade from dbVersion changes nothing). The browser
+// tests use it to play a newer passk; a release build leaves it empty.
+var testDBVersion string
+
+// openVersion is the database version this build opens.
+func openVersion() uint {
+	if v, err := strconv.ParseUint(testDBVersion, 10, 32); err == nil && v > dbVersion {
+		return uint(v)
+	}
+	return dbVersion
+}
+
 // IDBStore is an app.Store in IndexedDB.
 type IDBStore struct {
 	db      *idb.Database
+	raw     js.Value // the IDBDatabase
 	timeout time.Duration
+
+	mu       sync.Mutex
+	lost     string       // why the connection was lost ("" while it is open)
+	onLost   func(string) // called once when the connection is lost
+	handlers []handler    // the connection's event handlers, removed by Close
+
+	// OnWrite, when set, is called after a save of session id commits
+	// (rev is the revision written), or after its delete (rev 0).
+	OnWrite func(id string, rev int)
 }
+
+// Why an open connection was lost (IDBStore.OnLost).
+const (
+	LostUpgrade = "upgrade" // another tab opened the database at a newer version
+	LostDeleted = "deleted" // the database is being deleted
+	LostClosed  = "closed"  // the browser closed it (its data was cleared, say)
+)
 
 // ErrNoIndexedDB is returned by OpenIDB where the page has no IndexedDB.
 var ErrNoIndexedDB = errors.New("IndexedDB is not available")
 
-// OpenIDB opens (creating or upgrading) the app's database.
-func OpenIDB(ctx context.Context) (s *IDBStore, err error) {
+// ErrNewerDatabase is returned by OpenIDB when the database has a higher
+// version than this build opens: a newer passk upgraded it.
+var ErrNewerDatabase = errors.New("passk's storage in this browser was upgraded by a newer version of passk")
+
+// OpenIDB opens (creating or upgrading) the app's database. When other
+// connections (tabs of an older passk) must close before the database can
+// be upgraded, the open is blocked: blocked, when not nil, is called at
+// once, and OpenIDB returns only when they have closed. A database at a
+// higher version than this build's gives ErrNewerDatabase, and is left
+// untouched.
+func OpenIDB(ctx context.Context, blocked func()) (s *IDBStore, err error) {
 	g := js.Global().Get("indexedDB")
 	if g.IsUndefined() || g.IsNull() {
 		return nil, ErrNoIndexedDB
 	}
-	factory, err := idb.WrapFactory(g)
+	// The factory go-indexeddb opens with: indexedDB itself, except that
+	// open also listens for "blocked" on the request it makes, an event
+	// go-indexeddb does not report.
+	onBlocked := js.FuncOf(func(this js.Value, args []js.Value) any {
+		if blocked != nil {
+			blocked()
+			blocked = nil
+		}
+		return nil
+	})
+	defer onBlocked.Release()
+	open := js.FuncOf(func(this js.Value, args []js.Value) any {
+		in := make([]any, len(args))
+		for i, a := range args {
+			in[i] = a
+		}
+		req := g.Call("open", in...)
+		req.Call("addEventListener", "blocked", onBlocked)
+		return req
+	})
+	defer open.Release()
+	proxy := js.Global().Get("Object").New()
+	proxy.Set("open", open)
+	factory, err := idb.WrapFactory(proxy)
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
 	var req *idb.OpenDBRequest
 	err = try(func() (err error) {
-		req, err = factory.Open(ctx, dbName, dbVersion, upgrade)
+		req, err = factory.Open(ctx, dbName, openVersion(), upgrade)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	db, err := req.Await(ctx)
+	if errors.Is(err, idb.NewDOMException("VersionError")) {
+		return nil, fmt.Errorf("%w (%s)", ErrNewerDatabase, strings.TrimSuffix(err.Error(), "."))
+	}
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("opening IndexedDB timed out (another tab may hold an older version open)")
-		}
 		return nil, err
 	}
-	return &IDBStore{db: db, timeout: 10 * time.Second}, nil
+	raw, err := req.Request.Result()
+	if err != nil {
+		return nil, err
+	}
+	s = &IDBStore{db: db, raw: raw, timeout: 10 * time.Second}
+	s.listen()
+	return s, nil
+}
+
+// listen handles the events that end the connection: "versionchange"
+// (another tab wants a newer version, or to delete the database: the
+// connection is closed at once so that it can) and "close" (the browser
+// closed it).
+func (s *IDBStore) listen() {
+	on := func(event string, f func(ev js.Value)) {
+		fn := js.FuncOf(func(this js.Value, args []js.Value) any {
+			ev := js.Undefined()
+			if len(args) > 0 {
+				ev = args[0]
+			}
+			f(ev)
+			return nil
+		})
+		s.raw.Call("addEventListener", event, fn)
+		s.handlers = append(s.handlers, handler{event, fn})
+	}
+	on("versionchange", func(ev js.Value) {
+		s.raw.Call("close")
+		why := LostUpgrade
+		if nv := ev.Get("newVersion"); nv.IsNull() || nv.IsUndefined() {
+			why = LostDeleted
+		}
+		s.setLost(why)
+	})
+	on("close", func(js.Value) { s.setLost(LostClosed) })
+}
+
+func (s *IDBStore) setLost(why string) {
+	s.mu.Lock()
+	if s.lost != "" {
+		s.mu.Unlock()
+		return
+	}
+	s.lost = why
+	f := s.onLost
+	s.mu.Unlock()
+	if f != nil {
+		go f(why) // an event handler must not block
+	}
+}
+
+// OnLost sets f to be called, once, in its own goroutine, when the
+// connection is lost: another tab upgrades or deletes the database, or
+// the browser closes it. Nothing can be read or written after that. If it
+// was lost already, f is called at once.
+func (s *IDBStore) OnLost(f func(why string)) {
+	s.mu.Lock()
+	s.onLost = f
+	lost := s.lost
+	s.mu.Unlock()
+	if lost != "" {
+		go f(lost)
+	}
 }
 
 // upgrade creates the object stores of each version after oldVersion. It
@@ -100,7 +237,7 @@ func (s *IDBStore) List(ctx context.Context) (metas []app.Meta, err error) {
 	err = try(func() error {
 		txn, err := s.db.Transaction(idb.TransactionReadOnly, storeSessions)
 		if err != nil {
-			return err
+			return s.closedErr(err)
 		}
 		store, err := txn.ObjectStore(storeSessions)
 		if err != nil {
@@ -207,11 +344,23 @@ func (s *IDBStore) Load(ctx context.Context, id string) (*app.Session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: its stored record is damaged (%v)", app.ErrUnreadable, err)
 	}
+	sess.Rev = revOf(v)
 	return sess, nil
 }
 
+// revOf returns the revision a record carries: 0 for records written
+// before revisions were kept, or damaged.
+func revOf(v js.Value) int {
+	if r := v.Get("rev"); r.Type() == js.TypeNumber && r.Float() >= 0 && r.Float() <= 1<<52 {
+		return r.Int()
+	}
+	return 0
+}
+
 // Save writes the session's meta and data, and makes it current, in one
-// transaction.
+// transaction, which first reads the stored meta: a stored revision other
+// than sess.Rev is a conflict, and a record this version cannot read is
+// never written over.
 func (s *IDBStore) Save(ctx context.Context, sess *app.Session) error {
 	data, err := sess.MarshalJSON()
 	if err != nil {
@@ -222,14 +371,38 @@ func (s *IDBStore) Save(ctx context.Context, sess *app.Session) error {
 	for i, l := range meta.Models {
 		models[i] = l
 	}
+	rev := sess.Rev + 1
 	metaV := js.ValueOf(map[string]any{
-		"id": meta.ID, "schema": app.SchemaVersion, "name": meta.Name,
+		"id": meta.ID, "schema": app.SchemaVersion, "rev": rev, "name": meta.Name,
 		"created": meta.Created.UTC().Format(time.RFC3339Nano), "updated": meta.Updated.UTC().Format(time.RFC3339Nano),
 		"models": models, "problems": meta.Problems,
 	})
-	dataV := js.ValueOf(map[string]any{"id": meta.ID, "schema": app.SchemaVersion, "json": string(data)})
+	dataV := js.ValueOf(map[string]any{"id": meta.ID, "schema": app.SchemaVersion, "rev": rev, "json": string(data)})
 	stateV := js.ValueOf(map[string]any{"key": "current", "id": meta.ID})
-	return s.write(ctx, func(txn *idb.Transaction) error {
+	err = s.write(ctx, func(ctx context.Context, txn *idb.Transaction) error {
+		store, err := txn.ObjectStore(storeSessions)
+		if err != nil {
+			return err
+		}
+		req, err := store.Get(js.ValueOf(meta.ID))
+		if err != nil {
+			return err
+		}
+		// The transaction stays active while this goroutine runs: Go
+		// runs every goroutine the success event wakes before it hands
+		// control back to the browser.
+		stored, err := req.Await(ctx)
+		if err != nil {
+			return err
+		}
+		if stored.Type() == js.TypeObject {
+			if m, ok := metaOf(stored); ok && m.Unreadable != "" {
+				return fmt.Errorf("%w: %s", app.ErrUnreadable, m.Unreadable)
+			}
+			if revOf(stored) != sess.Rev {
+				return app.ErrConflict
+			}
+		}
 		if err := put(txn, storeSessions, metaV); err != nil {
 			return err
 		}
@@ -238,6 +411,14 @@ func (s *IDBStore) Save(ctx context.Context, sess *app.Session) error {
 		}
 		return put(txn, storeState, stateV)
 	}, storeSessions, storeData, storeState)
+	if err != nil {
+		return err
+	}
+	sess.Rev = rev
+	if s.OnWrite != nil {
+		s.OnWrite(meta.ID, rev)
+	}
+	return nil
 }
 
 func put(txn *idb.Transaction, name string, v js.Value) error {
@@ -260,15 +441,15 @@ func del(txn *idb.Transaction, name string, key js.Value) error {
 
 // write runs f in a read-write transaction over stores and waits for it to
 // commit. If f fails, the transaction is aborted: nothing is written.
-func (s *IDBStore) write(ctx context.Context, f func(*idb.Transaction) error, stores ...string) error {
+func (s *IDBStore) write(ctx context.Context, f func(context.Context, *idb.Transaction) error, stores ...string) error {
 	ctx, cancel := s.ctx(ctx)
 	defer cancel()
 	return try(func() error {
 		txn, err := s.db.Transaction(idb.TransactionReadWrite, stores[0], stores[1:]...)
 		if err != nil {
-			return err
+			return s.closedErr(err)
 		}
-		if err := f(txn); err != nil {
+		if err := f(ctx, txn); err != nil {
 			txn.Abort()
 			return err
 		}
@@ -282,7 +463,7 @@ func (s *IDBStore) Delete(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	return s.write(ctx, func(txn *idb.Transaction) error {
+	err = s.write(ctx, func(ctx context.Context, txn *idb.Transaction) error {
 		if err := del(txn, storeSessions, js.ValueOf(id)); err != nil {
 			return err
 		}
@@ -294,6 +475,10 @@ func (s *IDBStore) Delete(ctx context.Context, id string) error {
 		}
 		return nil
 	}, storeSessions, storeData, storeState)
+	if err == nil && s.OnWrite != nil {
+		s.OnWrite(id, 0)
+	}
+	return err
 }
 
 // Current returns the id of the session opened last.
@@ -307,7 +492,7 @@ func (s *IDBStore) Current(ctx context.Context) (string, error) {
 
 // SetCurrent records the session opened last ("" for none).
 func (s *IDBStore) SetCurrent(ctx context.Context, id string) error {
-	return s.write(ctx, func(txn *idb.Transaction) error {
+	return s.write(ctx, func(ctx context.Context, txn *idb.Transaction) error {
 		if id == "" {
 			return del(txn, storeState, js.ValueOf("current"))
 		}
@@ -323,7 +508,7 @@ func (s *IDBStore) get(ctx context.Context, name, key string) (v js.Value, err e
 	err = try(func() error {
 		txn, err := s.db.Transaction(idb.TransactionReadOnly, name)
 		if err != nil {
-			return err
+			return s.closedErr(err)
 		}
 		store, err := txn.ObjectStore(name)
 		if err != nil {
@@ -339,5 +524,36 @@ func (s *IDBStore) get(ctx context.Context, name, key string) (v js.Value, err e
 	return v, err
 }
 
-// Close closes the database.
-func (s *IDBStore) Close() error { return s.db.Close() }
+// closedErr says why a transaction could not start on a lost connection
+// (err is then an InvalidStateError), and returns err otherwise.
+func (s *IDBStore) closedErr(err error) error {
+	s.mu.Lock()
+	lost := s.lost
+	s.mu.Unlock()
+	if lost != "" {
+		return fmt.Errorf("the connection to storage is closed (%s): %w", lost, err)
+	}
+	return err
+}
+
+// Close closes the database and releases the event handlers.
+func (s *IDBStore) Close() error {
+	err := s.db.Close()
+	s.mu.Lock()
+	s.lost = LostClosed
+	s.onLost = nil
+	hs := s.handlers
+	s.handlers = nil
+	s.mu.Unlock()
+	for _, h := range hs {
+		s.raw.Call("removeEventListener", h.event, h.fn)
+		h.fn.Release()
+	}
+	return err
+}
+
+// handler is an event handler on the connection.
+type handler struct {
+	event string
+	fn    js.Func
+}

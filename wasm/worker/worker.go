@@ -13,8 +13,16 @@
 //
 // args and result are plain JSON-like objects; files is an array of File
 // objects (structured-cloned references, not their bytes). Events are
-// "ready" {protocol, storage}, "file" (progress and outcome of one file),
-// "storage" (sessions stopped or resumed being kept) and "fatal".
+// "ready" {protocol, storage}, "file" (progress and outcome of one file;
+// an import given args {file: id} reports its progress too), "storage"
+// (sessions stopped or resumed being kept: {persistent, note, reason}),
+// "changed" {view} (the stored sessions changed: another tab saved or
+// deleted one, or storage opened late; view says the open session changed
+// too, so the page draws it again) and "fatal".
+//
+// Storage is IndexedDB, shared by every tab of the origin (see IDBStore):
+// a save never writes over another tab's newer revision, and each tab tells
+// the others what it wrote over a BroadcastChannel (tabs).
 //
 // The message handler never blocks: it decodes the envelope and hands the
 // request to a goroutine, which may wait on promises (file chunks,
@@ -43,6 +51,7 @@ type Worker struct {
 	post func(js.Value) // postMessage
 	fn   js.Func        // the message handler, released by Stop
 	self js.Value
+	tabs *tabs // the channel to the other tabs, nil while not in IndexedDB
 
 	addMu sync.Mutex // files are added one request at a time, in order
 }
@@ -55,27 +64,40 @@ type Options struct {
 	Post func(js.Value)
 }
 
+// openWait is how long Start waits for IndexedDB to open before it starts
+// in memory, to move the sessions into IndexedDB once it opens.
+const openWait = 5 * time.Second
+
+// opened is the outcome of OpenIDB.
+type opened struct {
+	store *IDBStore
+	err   error
+}
+
 // Start opens the store (IndexedDB, else memory, and says so), opens the
 // session open last, installs the message handler on self and posts
 // "ready". It returns the Worker once it takes requests.
+//
+// When IndexedDB cannot open at once (another tab holds it open at an
+// older version: the open is blocked), the app starts in memory and says
+// so, and once IndexedDB opens, what was done meanwhile is saved to it.
 func Start(ctx context.Context, opt Options) *Worker {
 	w := &Worker{self: js.Global()}
 	w.post = opt.Post
 	if w.post == nil {
 		w.post = func(v js.Value) { w.self.Call("postMessage", v) }
 	}
-	store, persistent, note := opt.Store, true, ""
+	store, st := opt.Store, app.Storage{Persistent: true}
+	var idbStore *IDBStore
+	var later <-chan opened
 	if store == nil {
-		s, err := OpenIDB(ctx)
-		if err != nil {
-			store, persistent = app.NewMemStore(), false
-			note = fmt.Sprintf("Sessions will not be kept: this browser gives the page no storage (%v). Everything works, in memory, until the page closes.", err)
-		} else {
-			store = s
-		}
+		store, st, idbStore, later = openStorage(ctx)
 	}
-	w.app = app.New(store, persistent, note)
+	w.app = app.New(store, st)
 	w.app.OnStorage = func(st app.Storage) { w.event("storage", st) }
+	if idbStore != nil {
+		w.attach(ctx, idbStore)
+	}
 	w.app.Start(ctx)
 	w.fn = js.FuncOf(func(this js.Value, args []js.Value) any {
 		if len(args) > 0 {
@@ -87,7 +109,113 @@ func Start(ctx context.Context, opt Options) *Worker {
 		w.self.Set("onmessage", w.fn)
 	}
 	w.event("ready", map[string]any{"protocol": Protocol, "storage": w.app.Storage()})
+	if later != nil {
+		go w.openLate(ctx, later)
+	}
 	return w
+}
+
+// openStorage opens IndexedDB. It returns the store to start with and
+// what to tell the user of it; if IndexedDB has not opened yet (blocked,
+// or slow), that store is in memory, and later delivers IndexedDB.
+func openStorage(ctx context.Context) (store app.Store, st app.Storage, idbStore *IDBStore, later <-chan opened) {
+	result := make(chan opened, 1)
+	blocked := make(chan struct{})
+	go func() {
+		s, err := OpenIDB(ctx, func() { close(blocked) })
+		result <- opened{s, err}
+	}()
+	now := func(r opened) (app.Store, app.Storage, *IDBStore, <-chan opened) {
+		if r.err != nil {
+			return app.NewMemStore(), openFailed(r.err), nil, nil
+		}
+		return r.store, app.Storage{Persistent: true}, r.store, nil
+	}
+	timer := time.NewTimer(openWait)
+	defer timer.Stop()
+	select {
+	case r := <-result:
+		return now(r)
+	case <-blocked:
+		// A passk tab closes its connection as soon as it is asked to,
+		// but the browser may say "blocked" before it has: give it a
+		// moment before telling the user.
+		grace := time.NewTimer(blockedGrace)
+		defer grace.Stop()
+		select {
+		case r := <-result:
+			return now(r)
+		case <-grace.C:
+			return app.NewMemStore(), app.Storage{Reason: app.ReasonBlocked, Note: noteBlocked}, nil, result
+		}
+	case <-timer.C:
+		return app.NewMemStore(), app.Storage{Reason: app.ReasonWaiting, Note: noteWaiting}, nil, result
+	}
+}
+
+// blockedGrace is how long Start waits, once the open is blocked, for the
+// other tabs to close their connections before it starts in memory.
+const blockedGrace = 400 * time.Millisecond
+
+// What the user is told about storage.
+const (
+	noteBlocked = "Another passk tab is keeping this browser's storage open with an older version of passk, so this tab cannot open it yet: close the other passk tabs (or reload them). Until then, what you do here is kept in memory, and it is saved as soon as the storage opens."
+	noteWaiting = "This browser's storage has not answered yet. What you do here is kept in memory meanwhile, and saved as soon as the storage opens."
+	noteUpdated = "passk was updated in another tab, which now uses this browser's storage: reload this page to keep saving. Everything saved up to now is kept, and this tab overwrites nothing; changes you make here before reloading are kept in memory only (export the session to keep them)."
+	noteDeleted = "This browser's passk storage is being deleted (by another tab, or in the browser's settings): sessions are no longer kept. Everything works, in memory, until the page closes."
+	noteClosed  = "The browser closed passk's storage (its data may have been cleared): sessions are no longer kept. Everything works, in memory, until the page closes; reload the page to use storage again."
+)
+
+// openFailed says why sessions are not kept when IndexedDB failed to open.
+func openFailed(err error) app.Storage {
+	if errors.Is(err, ErrNewerDatabase) {
+		return app.Storage{Reason: app.ReasonNewer, Note: fmt.Sprintf("Sessions will not be kept: %v. This older version cannot use it and leaves it untouched; everything works, in memory, until the page closes. Reload the page to get the newer version (if this one comes back, close the other passk tabs first).", err)}
+	}
+	return app.Storage{Reason: app.ReasonNoStorage, Note: fmt.Sprintf("Sessions will not be kept: this browser gives the page no storage (%v). Everything works, in memory, until the page closes.", err)}
+}
+
+// openLate waits for IndexedDB to open after Start, and moves the app into
+// it.
+func (w *Worker) openLate(ctx context.Context, later <-chan opened) {
+	r := <-later
+	if r.err != nil {
+		st := openFailed(r.err)
+		w.app.Detach(ctx, st.Reason, st.Note)
+		return
+	}
+	w.attach(ctx, r.store)
+	view, err := w.app.Persist(ctx, r.store)
+	if err != nil {
+		w.tabs.close()
+		w.tabs = nil
+		r.store.Close()
+	}
+	w.event("changed", map[string]any{"view": view})
+}
+
+// attach connects the worker to IndexedDB: it tells the other tabs what
+// this one writes and hears what they write, and when the connection is
+// lost (a newer passk in another tab upgrades the database), it moves the
+// app into memory and says why.
+func (w *Worker) attach(ctx context.Context, s *IDBStore) {
+	w.tabs = openTabs(func(id string, rev int) {
+		view := w.app.Changed(ctx, id, rev == 0)
+		w.event("changed", map[string]any{"view": view})
+	})
+	t := w.tabs
+	s.OnWrite = t.wrote
+	s.OnLost(func(why string) {
+		t.close()
+		note, reason := noteClosed, app.ReasonClosed
+		switch why {
+		case LostUpgrade:
+			note, reason = noteUpdated, app.ReasonUpdated
+		case LostDeleted:
+			note = noteDeleted
+		}
+		w.app.Detach(ctx, reason, note)
+		w.event("changed", map[string]any{"view": false})
+	})
 }
 
 // Stop removes the message handler and releases it.
@@ -275,12 +403,29 @@ func (w *Worker) do(ctx context.Context, r request) (any, error) {
 		}
 		return a.OpenShare(ctx, args.Payload)
 	case "import":
+		var args struct {
+			File int `json:"file"` // the page's id for the file: its progress is reported
+		}
+		if err := decode(r.args, &args); err != nil {
+			return nil, err
+		}
 		if len(r.files) != 1 {
 			return nil, errors.New("import takes one file")
 		}
 		f := r.files[0]
 		br := NewBlobReader(f)
 		defer br.Close()
+		if args.File != 0 {
+			ev := fileEvent{File: args.File, Name: fileName(f), Size: br.Size(), State: "reading"}
+			start, last := time.Now(), time.Time{}
+			br.Progress = func(read, size int64) {
+				if now := time.Now(); now.Sub(last) >= 80*time.Millisecond {
+					last = now
+					ev.Read, ev.Millis = read, now.Sub(start).Milliseconds()
+					w.event("file", ev)
+				}
+			}
+		}
 		return nil, a.Import(ctx, fileName(f), br)
 	}
 	return nil, fmt.Errorf("unknown operation %q", r.op)

@@ -91,7 +91,7 @@ func TestBlobReader(t *testing.T) {
 }
 
 func TestOpenIDBWithoutIndexedDB(t *testing.T) {
-	if _, err := OpenIDB(context.Background()); !errors.Is(err, ErrNoIndexedDB) {
+	if _, err := OpenIDB(context.Background(), nil); !errors.Is(err, ErrNoIndexedDB) {
 		t.Errorf("OpenIDB under Node: %v", err)
 	}
 }

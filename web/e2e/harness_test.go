@@ -319,7 +319,15 @@ func blankTab(t *testing.T, w, h int64) *tab {
 	if skipReason != "" {
 		t.Skip(skipReason)
 	}
-	tb := &tab{t: t, srv: newServer(t), proxyMark: proxy.mark()}
+	return tabOn(t, newServer(t), w, h)
+}
+
+// tabOn opens a tab (viewport w × h) for srv, without loading the app
+// yet. Tabs on one server share its origin: its IndexedDB, caches and
+// service worker.
+func tabOn(t *testing.T, srv *server, w, h int64) *tab {
+	t.Helper()
+	tb := &tab{t: t, srv: srv, proxyMark: proxy.mark()}
 	ctx, cancel := chromedp.NewContext(browserCtx)
 	t.Cleanup(cancel)
 	tb.ctx = ctx

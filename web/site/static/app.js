@@ -8,7 +8,9 @@
 // Messages (protocol version 1), all small:
 //   page → worker  {v: 1, id, op, args, files?}
 //   worker → page  {v: 1, id, ok: true, result} | {v: 1, id, ok: false, error}
-//                  {v: 1, event, data}   (ready, file, storage, fatal)
+//                  {v: 1, event, data}   (ready, file, storage, changed, fatal)
+// "changed" says another tab (or storage opening late) changed the stored
+// sessions: the list is read again, and the view too when data.view is set.
 
 const PROTOCOL = 1;
 const $ = (sel) => document.querySelector(sel);
@@ -93,14 +95,30 @@ function onEvent(name, data) {
     case 'storage':
       showStorage(data);
       break;
+    case 'changed':
+      if (!ready) break;
+      if (data.view) refresh();
+      listSessions();
+      break;
     case 'fatal':
       fatal(data.error || 'The app stopped.');
       break;
   }
 }
 
+// The storage state shown last: its reason ('' while sessions are kept).
+let storageReason = null;
+
 function showStorage(s) {
   if (!s) return;
+  const reason = s.persistent ? '' : (s.reason || 'none');
+  if (reason === '' && (storageReason === 'blocked' || storageReason === 'waiting')) {
+    setStatus('Storage opened: what you did meanwhile is saved in this browser.');
+  }
+  storageReason = reason;
+  document.documentElement.dataset.storageReason = reason;
+  // Another tab runs a newer passk: reloading gets it, and storage back.
+  if (reason === 'updated' || reason === 'newer') $('#update').hidden = false;
   const note = $('#storage-note');
   note.textContent = s.persistent ? 'Sessions are kept in this browser.' : s.note;
   note.classList.toggle('error', !s.persistent);
@@ -145,6 +163,10 @@ function addFiles(list) {
 }
 
 function updateFile(d) {
+  if (importing && d.file === importing) {
+    setStatus(`Importing ${d.name}: ${formatBytes(d.read)} of ${formatBytes(d.size)} read…`);
+    return;
+  }
   const it = fileItems.get(d.file);
   if (!it) return;
   it.li.dataset.state = d.state;
@@ -658,17 +680,20 @@ for (const b of document.querySelectorAll('button[data-export]')) {
 }
 
 const importInput = $('#import');
+let importing = 0; // the page's file id of the session file being imported
 importInput.addEventListener('change', () => {
   const f = importInput.files[0];
   importInput.value = '';
   if (!f) return;
   $('#import-error').textContent = '';
   setBusy(1, `Importing ${f.name}…`);
-  call('import', {}, [f])
+  const id = nextFile++;
+  importing = id;
+  call('import', { file: id }, [f])
     .then(() => refresh())
     .then(() => listSessions())
     .catch((err) => { $('#import-error').textContent = err.message; })
-    .finally(() => setBusy(-1));
+    .finally(() => { if (importing === id) importing = 0; setBusy(-1); });
 });
 
 // ---- sessions --------------------------------------------------------------
@@ -936,10 +961,12 @@ $('#share-copy').addEventListener('click', () => {
 // ---- service worker: offline after the first visit -------------------------
 
 if ('serviceWorker' in navigator) {
-  const hadController = !!navigator.serviceWorker.controller;
+  // On a first visit the first worker to take over serves this very
+  // build; any later one is a new build, while this page runs the old one.
+  let controlled = !!navigator.serviceWorker.controller;
   navigator.serviceWorker.addEventListener('controllerchange', () => {
-    // A new build took over; this page still runs the old one.
-    if (hadController) $('#update').hidden = false;
+    if (controlled) $('#update').hidden = false;
+    controlled = true;
   });
   navigator.serviceWorker.register(new URL('sw.js', import.meta.url)).catch((err) => console.warn('service worker:', err));
 }
