@@ -472,46 +472,54 @@ func (j *jsonReader) flags(key jsonKey, v *jsonValue) error {
 	}
 	v.list = true
 	for i := 0; ; i++ {
-		k, err := s.Peek()
+		ok, isBool, err := s.Bool() // the common case, in one call
 		if err != nil {
 			return err
 		}
-		if k == jsonscan.ArrayEnd {
-			_, err := s.Next()
-			return err
-		}
-		if v.bad != nil {
-			if err := s.Skip(); err != nil {
-				return err
-			}
-			continue
-		}
-		p := j.pos(s.Pos())
-		var ok bool
-		switch k {
-		case jsonscan.True, jsonscan.False:
-			if _, err := s.Next(); err != nil {
-				return err
-			}
-			ok = k == jsonscan.True
-		case jsonscan.Number:
-			lit, err := s.ReadNumber()
+		if !isBool {
+			k, err := s.Peek()
 			if err != nil {
 				return err
 			}
-			f, err := jsonscan.ParseFloat(lit)
-			if err != nil || f < 0 || f > 1 {
-				v.bad = errorf(p, "%q: found number %s, expected true/false or a score from 0 to 1", key.String(), lit)
+			if k == jsonscan.ArrayEnd {
+				_, err := s.Next()
+				return err
+			}
+			if v.bad != nil {
+				if err := s.Skip(); err != nil {
+					return err
+				}
 				continue
 			}
-			ok = f >= j.thr
-		default:
-			desc, err := s.Describe(describeLen)
-			if err != nil {
-				return err
+			at := s.Pos() // for an error; converted only then
+			switch k {
+			case jsonscan.True, jsonscan.False:
+				if _, err := s.Next(); err != nil {
+					return err
+				}
+				ok = k == jsonscan.True
+			case jsonscan.Number:
+				lit, err := s.ReadNumber()
+				if err != nil {
+					return err
+				}
+				f, err := jsonscan.ParseFloat(lit)
+				if err != nil || f < 0 || f > 1 {
+					v.bad = errorf(j.pos(at), "%q: found number %s, expected true/false or a score from 0 to 1", key.String(), lit)
+					continue
+				}
+				ok = f >= j.thr
+			default:
+				desc, err := s.Describe(describeLen)
+				if err != nil {
+					return err
+				}
+				v.bad = errorf(j.pos(at), "%q: found %s in the list, expected true/false", key.String(), desc)
+				continue
 			}
-			v.bad = errorf(p, "%q: found %s in the list, expected true/false", key.String(), desc)
-			continue
+		}
+		if v.bad != nil {
+			continue // the list is unusable already: the rest is only checked
 		}
 		if i/64 >= len(v.bits) {
 			v.bits = append(v.bits, 0)
@@ -532,7 +540,7 @@ func (j *jsonReader) answer(key jsonKey, v *jsonValue) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	p := j.pos(s.Pos())
+	at := s.Pos() // for an error; converted only then
 	var text []byte
 	switch k {
 	case jsonscan.String:
@@ -541,7 +549,7 @@ func (j *jsonReader) answer(key jsonKey, v *jsonValue) (bool, error) {
 			return false, err
 		}
 		if !complete {
-			v.bad = errorf(p, "%q: found a string longer than %d bytes, expected a short extracted answer", key.String(), maxJSONAnswer)
+			v.bad = errorf(j.pos(at), "%q: found a string longer than %d bytes, expected a short extracted answer", key.String(), maxJSONAnswer)
 			return false, j.skipRest(v)
 		}
 		text = b
@@ -559,7 +567,7 @@ func (j *jsonReader) answer(key jsonKey, v *jsonValue) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		v.bad = errorf(p, "%q: found %s, expected an answer (a string)", key.String(), desc)
+		v.bad = errorf(j.pos(at), "%q: found %s, expected an answer (a string)", key.String(), desc)
 		return false, j.skipRest(v)
 	}
 	if j.answerIdx == nil {

@@ -14,6 +14,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/passk/passk/passk/internal/jsonscan"
 )
@@ -38,14 +39,29 @@ func newJWDec(r io.Reader, file, member string) *jwDec {
 	return &jwDec{s: jsonscan.NewScanner(r, nil), file: file, member: member}
 }
 
-// newJWDecSized is newJWDec for a document of about size bytes: a small
-// one gets a small read buffer.
-func newJWDecSized(r io.Reader, file, member string, size uint64) *jwDec {
-	buf := jsonscan.DefaultBufferSize
-	if size < uint64(buf) {
-		buf = max(int(size)+1, 512)
+// jwScanners pools tokenizers, with their 64 KiB buffers, for documents
+// read by the thousand: the members of an Inspect .eval archive, one per
+// sample.
+var jwScanners sync.Pool // of *jsonscan.Scanner
+
+// newJWDecPooled is newJWDec with a tokenizer from jwScanners; release
+// gives it back.
+func newJWDecPooled(r io.Reader, file, member string) *jwDec {
+	s, _ := jwScanners.Get().(*jsonscan.Scanner)
+	if s == nil {
+		s = jsonscan.NewScanner(r, nil)
+	} else {
+		s.Reset(r)
 	}
-	return &jwDec{s: jsonscan.NewScanner(r, &jsonscan.Options{BufferSize: buf}), file: file, member: member}
+	return &jwDec{s: s, file: file, member: member}
+}
+
+// release returns the tokenizer of a decoder from newJWDecPooled to the
+// pool; the decoder must not be used after it.
+func (d *jwDec) release() {
+	d.s.Reset(nil)
+	jwScanners.Put(d.s)
+	d.s = nil
 }
 
 // pos turns a position in the document into a position in the file.

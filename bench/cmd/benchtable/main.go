@@ -15,6 +15,7 @@
 //
 //	go run ./bench/cmd/benchtable            # what `make bench` runs
 //	go run ./bench/cmd/benchtable -quick     # small files, one run: a smoke test
+//	go run ./bench/cmd/benchtable -only inspect,qwen-math -compare=false  # passk's reading of two files
 package main
 
 import (
@@ -29,6 +30,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -45,6 +47,8 @@ type config struct {
 	peer    string
 	quick   bool
 	goBench bool
+	only    string // figures to run, comma-separated; "" runs them all
+	compare bool   // time the CLI against the peer; false measures passk's reading alone
 
 	heSize, qmSize, smallSize, bigSize, evalSize int64
 	qmProblems, qmLongProblems                   int
@@ -60,6 +64,8 @@ func main() {
 	flag.StringVar(&c.peer, "peer", "bench/peers/passk_peer.py", "the peer script")
 	flag.BoolVar(&c.quick, "quick", false, "small files and one run (a smoke test of the harness; figures are not meaningful)")
 	flag.BoolVar(&c.goBench, "gobench", true, "also run the go test benchmarks of package passk")
+	flag.StringVar(&c.only, "only", "", "run only these figures, comma-separated: "+strings.Join(figureNames, ", ")+" (default: all)")
+	flag.BoolVar(&c.compare, "compare", true, "time `passk curve` against the peer; false measures passk's reading alone (no peer, no CLI)")
 	flag.Parse()
 	c.heSize, c.qmSize, c.smallSize, c.bigSize, c.evalSize = 330e6, 120e6, 100e6, 1e9, 100e6
 	c.qmProblems, c.qmLongProblems = 500, 60
@@ -79,16 +85,48 @@ type row struct {
 	figure, passk, peer, ratio string
 }
 
+// figureNames are the groups of rows -only selects, in the table's order.
+var figureNames = []string{"human-eval", "qwen-math", "qwen-math-long", "inspect", "memory", "go"}
+
+// parseOnly reads -only: a comma-separated list of figureNames; "" is all.
+func parseOnly(only string) (map[string]bool, error) {
+	want := map[string]bool{}
+	if only == "" {
+		for _, n := range figureNames {
+			want[n] = true
+		}
+		return want, nil
+	}
+	for _, n := range strings.Split(only, ",") {
+		n = strings.TrimSpace(n)
+		if !slices.Contains(figureNames, n) {
+			return nil, fmt.Errorf("-only: unknown figure %q, expected some of %s", n, strings.Join(figureNames, ", "))
+		}
+		want[n] = true
+	}
+	return want, nil
+}
+
 func run(out io.Writer, c *config) error {
 	if c.runs < 1 {
 		return errors.New("-runs must be at least 1")
 	}
-	if _, err := os.Stat("passk/cmd/passk"); err != nil && (c.passk == "" || c.goBench) {
+	want, err := parseOnly(c.only)
+	if err != nil {
+		return err
+	}
+	c.goBench = c.goBench && want["go"]
+	peer := c.compare && (want["human-eval"] || want["qwen-math"] || want["qwen-math-long"] || want["memory"])
+	if _, err := os.Stat("passk/cmd/passk"); err != nil && ((peer && c.passk == "") || c.goBench) {
 		return errors.New("run it from the repository's root (it builds ./passk/cmd/passk and runs go test ./passk/)")
 	}
-	pyVersion, err := peerVersion(c.python)
-	if err != nil {
-		return fmt.Errorf("the peer needs numpy for %s (Debian: apt-get install -y python3-numpy): %v", c.python, err)
+	pyVersion := "no peer run"
+	if peer && (want["human-eval"] || want["qwen-math"] || want["qwen-math-long"]) {
+		v, err := peerVersion(c.python)
+		if err != nil {
+			return fmt.Errorf("the peer needs numpy for %s (Debian: apt-get install -y python3-numpy): %v", c.python, err)
+		}
+		pyVersion = v
 	}
 	if c.dir == "" {
 		dir, err := os.MkdirTemp("", "passk-bench-")
@@ -102,7 +140,7 @@ func run(out io.Writer, c *config) error {
 	}
 	load0 := loadAvg()
 	start := time.Now()
-	if c.passk == "" {
+	if c.passk == "" && peer {
 		c.passk = filepath.Join(c.dir, "passk")
 		build := exec.Command("go", "build", "-o", c.passk, "./passk/cmd/passk")
 		build.Stdout, build.Stderr = os.Stderr, os.Stderr
@@ -112,103 +150,121 @@ func run(out io.Writer, c *config) error {
 	}
 
 	logf("generating the files in %s", c.dir)
-	he, err := genFile(c.dir, "he64_results.jsonl", func(w io.Writer) ([]gen.Tally, int64, error) {
-		return gen.HumanEval(w, 164, 64, c.heSize, 1)
-	})
-	if err != nil {
-		return err
-	}
-	qm, err := genFile(c.dir, "qm1024.jsonl", func(w io.Writer) ([]gen.Tally, int64, error) {
-		return gen.QwenMath(w, c.qmProblems, 1024, c.qmSize, 2)
-	})
-	if err != nil {
-		return err
-	}
-	qmLong, err := genFile(c.dir, "qm1024long.jsonl", func(w io.Writer) ([]gen.Tally, int64, error) {
-		return gen.QwenMath(w, c.qmLongProblems, 1024, c.qmSize, 6)
-	})
-	if err != nil {
-		return err
-	}
-	small, err := genFile(c.dir, "he100m_results.jsonl", func(w io.Writer) ([]gen.Tally, int64, error) {
-		return gen.HumanEval(w, 164, 20, c.smallSize, 3)
-	})
-	if err != nil {
-		return err
-	}
-	big, err := genFile(c.dir, "he1g_results.jsonl", func(w io.Writer) ([]gen.Tally, int64, error) {
-		return gen.HumanEval(w, 164, 200, c.bigSize, 4)
-	})
-	if err != nil {
-		return err
-	}
-	var members int64
-	eval, err := genFile(c.dir, "bench.eval", func(w io.Writer) ([]gen.Tally, int64, error) {
-		t, m, err := gen.InspectEval(w, 250, 4, int(c.evalSize/(250*4*4)), 5)
-		members = m
-		return t, 0, err
-	})
-	if err != nil {
-		return err
-	}
-
 	var rows []row
-	// The whole pipeline against the peer.
+	// The whole pipeline against the peer, or (-compare=false) passk's
+	// reading alone.
 	for _, f := range []struct {
-		file *genned
-		what string
+		name, file string
+		what       func(*genned) string
+		gen        func(io.Writer) ([]gen.Tally, int64, error)
 	}{
-		{he, fmt.Sprintf("human-eval, 164 problems, n = 64, %s", mb(he.size))},
-		{qm, fmt.Sprintf("Qwen-Math, %d problems, n = 1,024 (completions of ~200 B), %s", c.qmProblems, mb(qm.size))},
-		{qmLong, fmt.Sprintf("Qwen-Math, %d problems, n = 1,024 (completions of ~2 KB), %s", c.qmLongProblems, mb(qmLong.size))},
+		{"human-eval", "he64_results.jsonl",
+			func(g *genned) string { return fmt.Sprintf("human-eval, 164 problems, n = 64, %s", mb(g.size)) },
+			func(w io.Writer) ([]gen.Tally, int64, error) { return gen.HumanEval(w, 164, 64, c.heSize, 1) }},
+		{"qwen-math", "qm1024.jsonl",
+			func(g *genned) string {
+				return fmt.Sprintf("Qwen-Math, %d problems, n = 1,024 (completions of ~200 B), %s", c.qmProblems, mb(g.size))
+			},
+			func(w io.Writer) ([]gen.Tally, int64, error) { return gen.QwenMath(w, c.qmProblems, 1024, c.qmSize, 2) }},
+		{"qwen-math-long", "qm1024long.jsonl",
+			func(g *genned) string {
+				return fmt.Sprintf("Qwen-Math, %d problems, n = 1,024 (completions of ~2 KB), %s", c.qmLongProblems, mb(g.size))
+			},
+			func(w io.Writer) ([]gen.Tally, int64, error) {
+				return gen.QwenMath(w, c.qmLongProblems, 1024, c.qmSize, 6)
+			}},
 	} {
-		logf("timing passk curve --json and the peer on %s", filepath.Base(f.file.path))
-		cmp, err := compare(c, f.file)
+		if !want[f.name] {
+			continue
+		}
+		file, err := genFile(c.dir, f.file, f.gen)
+		if err != nil {
+			return err
+		}
+		if !c.compare {
+			logf("reading %s", filepath.Base(file.path))
+			rd, err := readMedian(file, c.runs)
+			if err != nil {
+				return err
+			}
+			rows = append(rows, row{"reading alone, MB/s (format.Read in process, and per CPU-second), " + f.what(file),
+				fmt.Sprintf("%.0f (%.0f per CPU-s)", file.mbps(rd.wall), file.mbps(rd.cpu)), "", ""})
+			continue
+		}
+		logf("timing passk curve --json and the peer on %s", filepath.Base(file.path))
+		cmp, err := compare(c, file)
 		if err != nil {
 			return err
 		}
 		rows = append(rows,
-			row{"`passk curve --json` (B = 1000 bands), " + f.what, secs(cmp.passk), secs(cmp.peer), times(cmp.peer / cmp.passk)},
+			row{"`passk curve --json` (B = 1000 bands), " + f.what(file), secs(cmp.passk), secs(cmp.peer), times(cmp.peer / cmp.passk)},
 			row{"`passk curve --json --boot 0` (no bands), same file", secs(cmp.noBoot), secs(cmp.peer), times(cmp.peer / cmp.noBoot)},
 			row{"reading alone, MB/s (passk: format.Read in process, and per CPU-second; peer: its json.loads loop)",
-				fmt.Sprintf("%.0f (%.0f per CPU-s)", f.file.mbps(cmp.read.wall), f.file.mbps(cmp.read.cpu)),
-				fmt.Sprintf("%.0f", f.file.mbps(cmp.peerRead)), times(cmp.peerRead / cmp.read.wall)},
+				fmt.Sprintf("%.0f (%.0f per CPU-s)", file.mbps(cmp.read.wall), file.mbps(cmp.read.cpu)),
+				fmt.Sprintf("%.0f", file.mbps(cmp.peerRead)), times(cmp.peerRead / cmp.read.wall)},
 		)
 	}
 
 	// Inspect.
-	logf("reading %s", filepath.Base(eval.path))
-	er, err := readMedian(eval, c.runs)
-	if err != nil {
-		return err
+	if want["inspect"] {
+		var members int64
+		eval, err := genFile(c.dir, "bench.eval", func(w io.Writer) ([]gen.Tally, int64, error) {
+			t, m, err := gen.InspectEval(w, 250, 4, int(c.evalSize/(250*4*4)), 5)
+			members = m
+			return t, 0, err
+		})
+		if err != nil {
+			return err
+		}
+		logf("reading %s", filepath.Base(eval.path))
+		er, err := readMedian(eval, c.runs)
+		if err != nil {
+			return err
+		}
+		rows = append(rows,
+			row{fmt.Sprintf("Inspect .eval read (1,000 samples, %s of sample JSON in %s of zip), MB/s of JSON (of zip; per CPU-s)", mb(members), mb(eval.size)),
+				fmt.Sprintf("%.0f (%.0f; %.0f per CPU-s)", float64(members)/1e6/er.wall, eval.mbps(er.wall), float64(members)/1e6/er.cpu), "", ""},
+		)
 	}
-	rows = append(rows,
-		row{fmt.Sprintf("Inspect .eval read (1,000 samples, %s of sample JSON in %s of zip), MB/s of JSON (of zip; per CPU-s)", mb(members), mb(eval.size)),
-			fmt.Sprintf("%.0f (%.0f; %.0f per CPU-s)", float64(members)/1e6/er.wall, eval.mbps(er.wall), float64(members)/1e6/er.cpu), "", ""},
-	)
 
 	// Memory: the same kind of file at 100 MB and 1 GB.
-	logf("reading %s and %s for memory", filepath.Base(small.path), filepath.Base(big.path))
-	sr, err := readMedian(small, 1)
-	if err != nil {
-		return err
+	if want["memory"] {
+		small, err := genFile(c.dir, "he100m_results.jsonl", func(w io.Writer) ([]gen.Tally, int64, error) {
+			return gen.HumanEval(w, 164, 20, c.smallSize, 3)
+		})
+		if err != nil {
+			return err
+		}
+		big, err := genFile(c.dir, "he1g_results.jsonl", func(w io.Writer) ([]gen.Tally, int64, error) {
+			return gen.HumanEval(w, 164, 200, c.bigSize, 4)
+		})
+		if err != nil {
+			return err
+		}
+		logf("reading %s and %s for memory", filepath.Base(small.path), filepath.Base(big.path))
+		sr, err := readMedian(small, 1)
+		if err != nil {
+			return err
+		}
+		br, err := readMedian(big, 1)
+		if err != nil {
+			return err
+		}
+		rows = append(rows,
+			row{fmt.Sprintf("peak Go heap reading human-eval JSONL: %s file / %s file", mb(small.size), mb(big.size)),
+				fmt.Sprintf("%.1f MB / %.1f MB", sr.peakHeap/1e6, br.peakHeap/1e6), "", ""},
+			row{fmt.Sprintf("  reading speed at %s / %s, MB/s", mb(small.size), mb(big.size)),
+				fmt.Sprintf("%.0f / %.0f", small.mbps(sr.wall), big.mbps(br.wall)), "", ""},
+		)
+		if peer {
+			rss, err := maxRSS(c, big.path)
+			if err != nil {
+				return err
+			}
+			rows = append(rows, row{fmt.Sprintf("peak RSS of `passk curve --json` on the %s file (whole process)", mb(big.size)),
+				fmt.Sprintf("%.0f MB", rss/1e6), "", ""})
+		}
 	}
-	br, err := readMedian(big, 1)
-	if err != nil {
-		return err
-	}
-	rss, err := maxRSS(c, big.path)
-	if err != nil {
-		return err
-	}
-	rows = append(rows,
-		row{fmt.Sprintf("peak Go heap reading human-eval JSONL: %s file / %s file", mb(small.size), mb(big.size)),
-			fmt.Sprintf("%.1f MB / %.1f MB", sr.peakHeap/1e6, br.peakHeap/1e6), "", ""},
-		row{fmt.Sprintf("  reading speed at %s / %s, MB/s", mb(small.size), mb(big.size)),
-			fmt.Sprintf("%.0f / %.0f", small.mbps(sr.wall), big.mbps(br.wall)), "", ""},
-		row{fmt.Sprintf("peak RSS of `passk curve --json` on the %s file (whole process)", mb(big.size)),
-			fmt.Sprintf("%.0f MB", rss/1e6), "", ""},
-	)
 
 	if c.goBench {
 		logf("go test benchmarks of package passk")
@@ -223,7 +279,11 @@ func run(out io.Writer, c *config) error {
 	fmt.Fprintf(out, "passk benchmarks, %s (%s)\n", time.Now().UTC().Format("2006-01-02"), time.Since(start).Round(time.Second))
 	fmt.Fprintf(out, "machine: %d cores (nproc), %s; %s, %s\n", runtime.NumCPU(), cpuModel(), runtime.Version(), pyVersion)
 	fmt.Fprintf(out, "load average (1, 5, 15 min): %s at start, %s at the end\n", load0, load1)
-	fmt.Fprintf(out, "times are medians of %d runs (passk and the peer interleaved); ratio = peer / passk\n\n", c.runs)
+	if peer {
+		fmt.Fprintf(out, "times are medians of %d runs (passk and the peer interleaved); ratio = peer / passk\n\n", c.runs)
+	} else {
+		fmt.Fprintf(out, "times are medians of %d runs of passk alone\n\n", c.runs)
+	}
 	printTable(out, rows)
 	fmt.Fprintln(out, "\ntargets (issue 7): reading ≥ 1,000 MB/s natively; peak Go heap < 64 MB whatever the size;")
 	fmt.Fprintln(out, "≥ 4× the peer at n = 64 with long completions, ≥ 15× at n = 1,024; bootstrap of 2 × 5,000 × 1,024 (B = 1000) < 1 s.")

@@ -100,3 +100,44 @@ func BenchmarkRun(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkTokens skips lines of short values, as in a per-problem file
+// (Qwen2.5-Math: lists of n = 1,024 answers, nulls and flags): the cost
+// per token, not per byte. cpu-ns/elem is the process's CPU time per
+// element (less sensitive to the machine's load than ns/op).
+func BenchmarkTokens(b *testing.B) {
+	for _, tc := range []struct{ name, elem string }{
+		{"null", "null"},
+		{"bool", "true"},
+		{"answer", `"42"`},
+		{"number", "0.5"},
+		{"object", `{"a": 1}`},
+	} {
+		line := `{"idx": 0, "x": [` + strings.Repeat(tc.elem+", ", 1023) + tc.elem + "]}\n"
+		in := []byte(strings.Repeat(line, 64))
+		b.Run(tc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(in)))
+			r := bytes.NewReader(in)
+			s := NewScanner(r, nil)
+			cpu0, runs := measure.CPUTime(), 0
+			for b.Loop() {
+				runs++
+				r.Reset(in)
+				s.Reset(r)
+				for {
+					k, err := s.Peek()
+					if err != nil {
+						b.Fatal(err)
+					}
+					if k == End {
+						break
+					}
+					if err := s.Skip(); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			b.ReportMetric(float64((measure.CPUTime()-cpu0).Nanoseconds())/float64(runs)/(64*1024), "cpu-ns/elem")
+		})
+	}
+}

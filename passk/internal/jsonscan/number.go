@@ -49,6 +49,69 @@ func (s *Scanner) digits(max int, after string) error {
 func (s *Scanner) scanNumber(max int) error {
 	s.val = s.val[:0]
 	s.trunc = false
+	// The common case: a valid number followed by a delimiter, all in
+	// the buffer, read in one pass without a call per byte. Anything else
+	// (an error, the end of the buffer) is left to scanNumberSlow.
+	if n := numberLen(s.buf[s.pos:s.end]); n > 0 {
+		s.val = append(s.val, s.buf[s.pos:s.pos+min(n, max)]...)
+		s.trunc = n > max
+		s.pos += n
+		s.afterValue()
+		return nil
+	}
+	return s.scanNumberSlow(max)
+}
+
+// numberLen returns the length of the valid number at the start of p when
+// a delimiter follows it in p, else 0.
+func numberLen(p []byte) int {
+	i := 0
+	if i < len(p) && p[i] == '-' {
+		i++
+	}
+	switch {
+	case i >= len(p):
+		return 0
+	case p[i] == '0':
+		i++
+	case '1' <= p[i] && p[i] <= '9':
+		i++
+		for i < len(p) && isDigit(p[i]) {
+			i++
+		}
+	default:
+		return 0
+	}
+	if i < len(p) && p[i] == '.' {
+		i++
+		if i >= len(p) || !isDigit(p[i]) {
+			return 0
+		}
+		for i < len(p) && isDigit(p[i]) {
+			i++
+		}
+	}
+	if i < len(p) && (p[i] == 'e' || p[i] == 'E') {
+		i++
+		if i < len(p) && (p[i] == '+' || p[i] == '-') {
+			i++
+		}
+		if i >= len(p) || !isDigit(p[i]) {
+			return 0
+		}
+		for i < len(p) && isDigit(p[i]) {
+			i++
+		}
+	}
+	if i < len(p) && delim[p[i]] {
+		return i
+	}
+	return 0
+}
+
+// scanNumberSlow is scanNumber byte by byte, reading more input as needed
+// and saying what is wrong.
+func (s *Scanner) scanNumberSlow(max int) error {
 	if c, _ := s.cur(); c == '-' {
 		s.take(max)
 	}

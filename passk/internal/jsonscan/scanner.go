@@ -27,7 +27,13 @@
 // quotes, control and non-ASCII bytes, and arithmetic on the masks finds
 // which bytes are escaped and so where the string ends, with no branch per
 // escape (see blocks in string.go). Text dense in non-ASCII goes through a
-// sixteen-byte loop that takes UTF-8 sequences in its stride. Nothing is
+// sixteen-byte loop that takes UTF-8 sequences in its stride. A string
+// that ends within its first sixteen bytes (a key, an id, an answer) is
+// found with two words' tests instead. Where the cost is per token rather
+// than per byte (a per-problem record's lists of n answers, flags or short
+// completions), Skip takes the elements of an array, or the members of an
+// object, that are scalars in a loop of its own over the buffer
+// (skipElements), and Bool reads a flag in one call. Nothing is
 // allocated per token; reading a key or value copies only that token. On
 // one core of the 2.8 GHz Xeon this was written on, shared with other work
 // (BenchmarkSkip*, MB per CPU-second), it skips code-like completions (an
@@ -238,6 +244,21 @@ func NewScanner(r io.Reader, opt *Options) *Scanner {
 	return &Scanner{r: r, buf: make([]byte, o.BufferSize), line: 1, maxDepth: o.MaxDepth, maxStr: o.MaxString}
 }
 
+// maxKeptVal bounds the memory of the last string read that Reset keeps
+// for the next input.
+const maxKeptVal = 64 << 10
+
+// Reset makes s read r from its start, as a new Scanner with the same
+// options would, but reusing s's buffers: for reading many small
+// documents (the members of an archive) without allocating for each.
+func (s *Scanner) Reset(r io.Reader) {
+	val := s.val[:0]
+	if cap(val) > maxKeptVal {
+		val = nil
+	}
+	*s = Scanner{r: r, buf: s.buf, line: 1, maxDepth: s.maxDepth, maxStr: s.maxStr, stack: s.stack[:0], val: val}
+}
+
 // Depth returns the number of arrays and objects open around the next
 // token.
 func (s *Scanner) Depth() int { return len(s.stack) }
@@ -390,13 +411,19 @@ func (s *Scanner) Peek() (Kind, error) {
 	if s.peeked != Invalid { // fail clears it
 		return s.peeked, nil
 	}
+	return s.peek()
+}
+
+// peek is Peek when no token is peeked yet: Peek itself is small enough
+// to be inlined, so a second Peek of the same token costs no call.
+func (s *Scanner) peek() (Kind, error) {
 	if s.err != nil {
 		return Invalid, s.err
 	}
 	if !s.started {
 		s.start()
 	}
-	if s.state == stArrNext || s.state == stObjNext {
+	if s.betweenTokens() {
 		if k := s.peekNext(); k != Invalid {
 			return k, nil
 		}
@@ -470,13 +497,21 @@ func (s *Scanner) Peek() (Kind, error) {
 	}
 }
 
-// peekNext is Peek's fast path after a value in an array or object, for
-// the commonest case: a ',' and at most one blank, then the next element's
-// first byte, all in the buffer. It returns Invalid, having changed
-// nothing, for anything else, which Peek's loop then takes byte by byte.
+// peekNext is Peek's fast path between tokens, for the commonest cases: a
+// ',' after a value in an array or object, or the ':' after a key, then
+// at most one blank, then the next token's first byte, all in the buffer.
+// It returns Invalid, having changed nothing, for anything else, which
+// Peek's loop then takes byte by byte.
 func (s *Scanner) peekNext() Kind {
 	i := s.pos
-	if i+2 >= s.end || s.buf[i] != ',' {
+	if i+2 >= s.end {
+		return Invalid
+	}
+	sep := byte(',')
+	if s.state == stColon {
+		sep = ':'
+	}
+	if s.buf[i] != sep {
 		return Invalid
 	}
 	i++
@@ -485,22 +520,33 @@ func (s *Scanner) peekNext() Kind {
 	}
 	c := s.buf[i]
 	var k Kind
-	if s.state == stArrNext {
-		if k = valueKind(c); k == Invalid {
-			return Invalid
-		}
-		s.state = stArrValue
-	} else {
+	switch s.state {
+	case stObjNext:
 		if c != '"' {
 			return Invalid
 		}
 		k = String
 		s.state = stObjKey
+	case stColon:
+		if k = valueKind(c); k == Invalid {
+			return Invalid
+		}
+		s.state = stObjValue
+	default: // stArrNext
+		if k = valueKind(c); k == Invalid {
+			return Invalid
+		}
+		s.state = stArrValue
 	}
 	s.pos = i
 	s.tokPos = s.here()
 	s.peeked = k
 	return k
+}
+
+// betweenTokens reports whether the state is one of peekNext's.
+func (s *Scanner) betweenTokens() bool {
+	return s.state == stArrNext || s.state == stObjNext || s.state == stColon
 }
 
 // valueKind classifies the first byte of a value.
@@ -532,6 +578,31 @@ func classifyValue(c byte) Kind {
 		return Number
 	}
 	return Invalid
+}
+
+// Bool consumes the next token if it is true or false, and returns its
+// value with ok set. For anything else (or true or false cut by the end of
+// the buffer) it returns ok false, having consumed nothing: the fast path
+// of reading a list of flags, with Peek and Next for the rest.
+func (s *Scanner) Bool() (value, ok bool, err error) {
+	k, err := s.Peek()
+	if err != nil {
+		return false, false, err
+	}
+	n := 0
+	switch {
+	case k == True && s.atLiteral("true"):
+		n = 4
+	case k == False && s.atLiteral("false"):
+		n = 5
+	default:
+		return false, false, nil
+	}
+	s.peeked = Invalid
+	s.val = s.val[:0]
+	s.pos += n
+	s.afterValue()
+	return k == True, true, nil
 }
 
 // Next consumes the next token and returns its kind. A string (key or
@@ -755,6 +826,25 @@ func (s *Scanner) Skip() error {
 			if err := s.scanNumber(32); err != nil {
 				return err
 			}
+		case Null, True, False:
+			// tookLiteral without keeping the text; atLiteral inlined
+			// with each literal a constant.
+			n := 0
+			switch {
+			case k == Null && s.atLiteral("null"), k == True && s.atLiteral("true"):
+				n = 4
+			case k == False && s.atLiteral("false"):
+				n = 5
+			default:
+				if err := s.consumeSimple(k); err != nil {
+					return err
+				}
+			}
+			if n > 0 {
+				s.peeked = Invalid
+				s.pos += n
+				s.afterValue()
+			}
 		case End:
 			return s.fail(s.tokPos, ErrUnexpectedEnd, "found end of input, expected a value")
 		case ObjectEnd, ArrayEnd:
@@ -771,10 +861,86 @@ func (s *Scanner) Skip() error {
 			s.tokPos = start
 			return nil
 		}
+		if s.state == stArrNext || s.state == stObjNext {
+			s.skipElements()
+		}
+		// The next token: Peek's fast path, without Peek's other cases.
+		if s.betweenTokens() {
+			if k = s.peekNext(); k != Invalid {
+				continue
+			}
+		}
 		if k, err = s.Peek(); err != nil {
 			return err
 		}
 	}
+}
+
+// skipElements is Skip's loop over the rest of an array of strings,
+// numbers and literals (a problem's list of n completions, answers or
+// flags), or of an object's members with such values, all in one place:
+// after an element (or member), while a ',' (and at most one blank) and a
+// whole, valid scalar (or key, ':', at most one blank and scalar) follow
+// in the buffer, it consumes them. It stops, after an element as it
+// started, at anything else (the end of the array or object or of the
+// buffer, other white space, a nested value, anything that needs a closer
+// look or is an error), which Skip's own loop then reads token by token.
+func (s *Scanner) skipElements() {
+	p := s.buf[:s.end]
+	object := s.state == stObjNext
+	i := s.pos
+	for i+1 < len(p) && p[i] == ',' {
+		j := i + 1
+		if p[j] == ' ' {
+			j++
+		}
+		if object {
+			if j >= len(p) || p[j] != '"' {
+				break
+			}
+			n, whole := stringLen(p[j+1:])
+			if !whole {
+				break
+			}
+			j += n + 2
+			if j >= len(p) || p[j] != ':' {
+				break
+			}
+			j++
+			if j < len(p) && p[j] == ' ' {
+				j++
+			}
+		}
+		// The value, a scalar.
+		if j >= len(p) {
+			break
+		}
+		n := 0
+		switch c := p[j]; {
+		case c == '"':
+			m, whole := stringLen(p[j+1:])
+			if !whole {
+				s.pos = i
+				return
+			}
+			n = m + 2
+		case c == 'n' && j+4 < len(p) && string(p[j:j+4]) == "null" && delim[p[j+4]],
+			c == 't' && j+4 < len(p) && string(p[j:j+4]) == "true" && delim[p[j+4]]:
+			n = 4
+		case c == 'f' && j+5 < len(p) && string(p[j:j+5]) == "false" && delim[p[j+5]]:
+			n = 5
+		case c == '-' || isDigit(c):
+			if n = numberLen(p[j:]); n == 0 {
+				s.pos = i
+				return
+			}
+		default:
+			s.pos = i
+			return
+		}
+		i = j + n
+	}
+	s.pos = i
 }
 
 // Describe consumes the next value and returns a short description of it

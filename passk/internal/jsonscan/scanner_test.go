@@ -201,6 +201,24 @@ func TestErrors(t *testing.T) {
 		{"{\"a\":\r\n  'b'}", `2:3: found "'", expected a value`, ErrSyntax},
 		{`"\`, `1:3: found end of input, expected an escape sequence after '\'`, ErrUnexpectedEnd},
 		{`"\u12`, `1:6: found end of input, expected a hex digit in a \u escape`, ErrUnexpectedEnd},
+		// After elements that Skip's fast loops (skipElements) take, the same errors at the same places.
+		{`[1, 2, 01]`, `1:9: found '1' after the number 0, expected ',', ']', '}', white space or the end of input`, ErrSyntax},
+		{`["a", "b", "c\x"]`, `1:15: found 'x' after '\' in a string, expected an escape: \" \\ \/ \b \f \n \r \t or \uXXXX`, ErrSyntax},
+		{`[null, nul]`, `1:8: found "nul]", expected null`, ErrSyntax},
+		{`[true, truex]`, `1:12: found 'x' after true, expected ',', ']', '}', white space or the end of input`, ErrSyntax},
+		{`[false, fals]`, `1:9: found "fals]", expected false`, ErrSyntax},
+		{`{"a": 1, "b": 2, "c" 3}`, `1:22: found '3', expected ':' after the object key`, ErrSyntax},
+		{`["a", "b"  "c"]`, `1:12: found '"', expected ',' or ']'`, ErrSyntax},
+		{`{"a": "x", "b": "y\u12G4"}`, `1:23: found 'G' in a \u escape, expected a hex digit`, ErrSyntax},
+		{`[1, 2, -]`, `1:9: found ']' after '-' in a number, expected a digit`, ErrSyntax},
+		{`[1, 2.5, 3e]`, `1:12: found ']' after the exponent's 'e' in a number, expected a digit`, ErrSyntax},
+		{"[\"a\", \"b\tc\"]", `1:9: found control character U+0009 in a string, expected it escaped (as \n, \t or \u0009)`, ErrSyntax},
+		{`{"a": true, "b": false, "c": nulL}`, `1:30: found "nulL", expected null`, ErrSyntax},
+		{`[1, 2, 3`, `1:9: found end of input, expected ',' or ']'`, ErrUnexpectedEnd},
+		{`{"a": 1, "b": 2,}`, `1:17: found '}', expected a string key`, ErrSyntax},
+		{`[1, 2, 3,]`, `1:10: found ']', expected a value`, ErrSyntax},
+		{`{"a": 1, "b": [1, 2], "c": 01}`, `1:29: found '1' after the number 0, expected ',', ']', '}', white space or the end of input`, ErrSyntax},
+		{`["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbb\"", 1x]`, `1:82: found 'x' after the number 1, expected ',', ']', '}', white space or the end of input`, ErrSyntax},
 	} {
 		for _, opt := range []*Options{nil, {BufferSize: 16}} {
 			_, err := decodeOne([]byte(tc.in), opt, false)
@@ -214,6 +232,91 @@ func TestErrors(t *testing.T) {
 			err = skipOne([]byte(tc.in), opt)
 			require.Error(t, err, tc.in)
 			assert.Equal(t, tc.want, err.Error(), "skip %q", tc.in)
+		}
+	}
+}
+
+// TestReset reads documents one after another with one Scanner, as the
+// Inspect reader does with the members of an archive: each from its
+// start, whatever the last one left (an error, a byte order mark, a deep
+// nesting, a long string).
+func TestReset(t *testing.T) {
+	s := NewScanner(strings.NewReader(`{"a": [1, "`+strings.Repeat("x", 100)+`"`), &Options{BufferSize: 16})
+	_, err := decode(s)
+	require.EqualError(t, err, "1:113: found end of input, expected ',' or ']'")
+	for _, tc := range []struct{ in, want string }{
+		{"\xef\xbb\xbf{\"b\": [true]}", ""},
+		{"\n\n  [1, 2, x]", "3:10: found 'x', expected a value"},
+		{`"` + strings.Repeat("é", 50) + `"`, ""},
+		{`[[[[]]]]`, ""},
+	} {
+		s.Reset(strings.NewReader(tc.in))
+		assert.Equal(t, 0, s.Depth(), tc.in)
+		want, werr := decodeOne([]byte(tc.in), &Options{BufferSize: 16}, false)
+		got, err := decode(s)
+		if err == nil {
+			k, perr := s.Peek()
+			err = perr
+			assert.Equal(t, End, k, tc.in)
+		}
+		if tc.want != "" {
+			assert.EqualError(t, err, tc.want, tc.in)
+			assert.EqualError(t, werr, tc.want, tc.in)
+			continue
+		}
+		require.NoError(t, err, tc.in)
+		assert.Equal(t, want, got, tc.in)
+	}
+}
+
+// TestBool checks Bool: it consumes true and false, and nothing else.
+func TestBool(t *testing.T) {
+	for _, opt := range []*Options{nil, {BufferSize: 16}} {
+		s := NewScanner(strings.NewReader(`[true, false,   true, 1, "true", null, tru, true]`), opt)
+		_, err := s.Next()
+		require.NoError(t, err)
+		var got []string
+		for {
+			v, ok, err := s.Bool()
+			if err != nil {
+				got = append(got, err.Error())
+				break
+			}
+			if ok {
+				got = append(got, fmt.Sprint(v))
+				continue
+			}
+			k, err := s.Next() // what Bool left
+			if err != nil {
+				got = append(got, err.Error())
+				break
+			}
+			if k == ArrayEnd {
+				break
+			}
+			got = append(got, k.String())
+		}
+		// A literal cut by the end of the small buffer is left to Next.
+		assert.Equal(t, []string{"true", "false", "true", "number", "string", "null", `1:40: found "tru,", expected true`}, got)
+	}
+}
+
+// TestTokensAtBufferEnds reads arrays of short strings, numbers and
+// literals whose tokens end at every position of a small buffer, as Next,
+// Skip and its fast loops and ReadString see them.
+func TestTokensAtBufferEnds(t *testing.T) {
+	for size := 16; size <= 40; size++ {
+		for pad := range 24 {
+			for _, elem := range []string{`"` + strings.Repeat("a", pad) + `"`, `"a\nb` + strings.Repeat("c", pad) + `"`,
+				strings.Repeat("1", pad+1), "-0.5e+7", "null", "true", "false", `{"k": "` + strings.Repeat("v", pad) + `", "n": 1}`} {
+				in := []byte(`[` + strings.Repeat(" ", pad%3) + strings.Repeat(elem+", ", 3) + elem + `]`)
+				want, err := stdDecode(in)
+				require.NoError(t, err, "%s", in)
+				got, err := decodeOne(in, &Options{BufferSize: size}, false)
+				require.NoError(t, err, "%s", in)
+				assert.Equal(t, want, got, "%s", in)
+				require.NoError(t, skipOne(in, &Options{BufferSize: size}), "buffer %d: %s", size, in)
+			}
 		}
 	}
 }

@@ -372,18 +372,59 @@ func (s *Scanner) scanString(max int, capture bool) error {
 	s.val = s.val[:0]
 	s.trunc = false
 	s.pos++ // the opening quote
+	p := s.buf[s.pos:s.end]
 	if !capture {
 		// Skipping a string that ends in the buffer, the common case,
 		// without the loop's cases.
-		p := s.buf[s.pos:s.end]
-		n := run(p, true)
-		if n < len(p) && p[n] == '"' {
+		n, whole := stringLen(p)
+		s.pos += n
+		if whole {
+			s.pos++
+			return nil
+		}
+		return s.scanStringRest(max, capture)
+	}
+	// A short string of plain ASCII, the commonest string read (keys,
+	// ids, answers): see stringLen.
+	if len(p) > 16 {
+		if n := plainPrefix(p); p[n] == '"' && n <= max {
+			s.val = append(s.val, p[:n]...)
 			s.pos += n + 1
 			return nil
 		}
-		s.pos += n
 	}
 	return s.scanStringRest(max, capture)
+}
+
+// plainPrefix returns the number of plain ASCII bytes (printable, other
+// than '"' and '\\') that p (at least 16 bytes) starts with, up to 16.
+func plainPrefix(p []byte) int {
+	if m := special(binary.LittleEndian.Uint64(p[:8])); m != 0 {
+		return bits.TrailingZeros64(m) >> 3
+	}
+	if m := special(binary.LittleEndian.Uint64(p[8:16])); m != 0 {
+		return 8 + bits.TrailingZeros64(m)>>3
+	}
+	return 16
+}
+
+// stringLen skips the content of a string in p, which starts after its
+// opening quote: it returns n, how far the content is valid, and whether
+// p[n] is the closing quote. When it is not, p[n] needs scanStringRest's
+// care (an escape or UTF-8 sequence cut by the end of p, or an error).
+// A short string of plain ASCII, common in records (ids, answers, flags
+// as text), ends at the first byte of its first sixteen that special
+// marks, without run's blocks of 64 bytes, which would cost more than the
+// string.
+func stringLen(p []byte) (int, bool) {
+	n := 0
+	if len(p) > 16 {
+		if n = plainPrefix(p); p[n] == '"' {
+			return n, true
+		}
+	}
+	n += run(p[n:], true)
+	return n, n < len(p) && p[n] == '"'
 }
 
 // scanStringRest is scanString from pos, inside the string.
