@@ -100,9 +100,16 @@ func serve(ctx context.Context, ln net.Listener, siteFS fs.FS, store web.Store, 
 		return err
 	case <-ctx.Done():
 	}
+	// Requests in flight get 5 s to finish (a share being stored completes
+	// or is not acknowledged). A connection that never sent a request (a
+	// client's spare one) counts as busy for those 5 s; after them every
+	// connection is closed.
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil {
+	if err := srv.Shutdown(shutdown); errors.Is(err, context.DeadlineExceeded) {
+		fmt.Fprintln(stderr, "passk serve: connections still open 5 s after the stop: closing them")
+		srv.Close()
+	} else if err != nil {
 		return err
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {

@@ -159,3 +159,32 @@ func TestServeShares(t *testing.T) {
 		t.Errorf("after a restart: %d %q", resp.StatusCode, got.Payload)
 	}
 }
+
+// TestServeSpareConnection: a connection that never sends a request (as a
+// browser's spare one) does not keep serve from stopping, nor make it fail.
+func TestServeSpareConnection(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>passk</title>")}}
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr bytes.Buffer
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, ln, site, web.NewMemStore(), &stdout, &stderr) }()
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	time.Sleep(100 * time.Millisecond) // accepted by the server, no request sent
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve returned %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+}
