@@ -7,20 +7,33 @@ function fatal(text) {
   postMessage({ v: 1, event: 'fatal', data: { error: text } });
 }
 
+// compile fetches app.wasm and compiles it as it arrives: a
+// WebAssembly.Module, or {error} when the server does not have it.
+async function compile() {
+  const resp = await fetch('app.wasm');
+  if (!resp.ok) {
+    return { error: `Could not load app.wasm (${resp.status}): ${(await resp.text()).slice(0, 300)}` };
+  }
+  return WebAssembly.compileStreaming(resp);
+}
+
 async function start() {
+  // The wasm first: it downloads and compiles while wasm_exec.js loads.
+  const compiled = compile();
+  compiled.catch(() => {}); // a failure is reported below, where it is awaited
   try {
     importScripts('wasm_exec.js');
   } catch (err) {
     fatal('wasm_exec.js is missing: the app is not built (run `make build`).');
     return;
   }
-  const resp = await fetch('app.wasm');
-  if (!resp.ok) {
-    fatal(`Could not load app.wasm (${resp.status}): ${(await resp.text()).slice(0, 300)}`);
+  const module = await compiled;
+  if (module.error) {
+    fatal(module.error);
     return;
   }
   const go = new Go();
-  const { instance } = await WebAssembly.instantiateStreaming(resp, go.importObject);
+  const instance = await WebAssembly.instantiate(module, go.importObject);
   await go.run(instance);
   fatal('The app stopped; reload the page.');
 }
