@@ -68,6 +68,9 @@ function setBusy(delta, text) {
   else if (busyCount === 0 && ready) setStatus('Ready.');
 }
 
+// Registers the service worker (set below where there is one).
+let registerSW = null;
+
 function setStatus(text) { $('#status').textContent = text; }
 
 function fatal(text) {
@@ -84,6 +87,7 @@ function onEvent(name, data) {
       ready = true;
       performance.mark('passk-ready');
       document.documentElement.dataset.state = 'ready';
+      if (registerSW) registerSW();
       showStorage(data.storage);
       setBusy(1);
       // A shared link (#s=… or /s/<id>) opens before the first view.
@@ -968,7 +972,13 @@ if ('serviceWorker' in navigator) {
     if (controlled) $('#update').hidden = false;
     controlled = true;
   });
-  navigator.serviceWorker.register(new URL('sw.js', import.meta.url)).catch((err) => console.warn('service worker:', err));
+  // Registered once the app is ready: on a first visit the worker's
+  // install fetches app.wasm again, which would compete with the page's own
+  // download and compile.
+  registerSW = () => {
+    registerSW = null;
+    navigator.serviceWorker.register(new URL('sw.js', import.meta.url)).catch((err) => console.warn('service worker:', err));
+  };
 }
 $('#update-reload').addEventListener('click', () => location.reload());
 
