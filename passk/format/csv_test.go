@@ -161,6 +161,7 @@ func FuzzCSV(f *testing.F) {
 		f.Add(fxFile(f, name))
 	}
 	f.Add([]byte("id,correct\n\"a\"\"b\",yes\n"))
+	fuzzAddFiles(f, fuzzHostile("counts_"), fuzzHostile("samples_"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, format := range []string{"", "counts-csv", "samples-csv"} {
 			file, err := Read(bytes.NewReader(data), "fuzz.csv", &Options{Format: format, Threshold: 0.5})

@@ -180,8 +180,9 @@ func FuzzEvalplus(f *testing.F) {
 		f.Add(fxFile(f, name))
 	}
 	f.Add([]byte(`{"HumanEval/0": {"files": ["a", "b"], "base": ["success", "failed"], "plus": ["success", "success"]}}`))
+	fuzzAddFiles(f, fuzzHostile("evalplus_"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, variant := range []string{"", "plus"} {
+		for _, variant := range []string{"", "base", "plus"} {
 			_, err := Read(bytes.NewReader(data), "fuzz.json", &Options{Format: "evalplus", Variant: variant})
 			fxCheckError(t, err, "fuzz.json")
 		}

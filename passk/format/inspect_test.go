@@ -368,6 +368,7 @@ func FuzzInspectJSON(f *testing.F) {
 	}
 	f.Add([]byte(`{"version": 2, "status": "success", "eval": {"model": "m"}, "samples": [{"id": 1, "epoch": 1, "scores": {"s": {"value": "C"}}}]}`))
 	f.Add([]byte(`{"samples": [{"id": "x", "epoch": 99999999999, "scores": {"s": {"value": {"a": 1}}}}]}`))
+	fuzzAddFiles(f, fuzzHostile("inspect_*.json"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_, err := Read(bytes.NewReader(data), "fuzz.json", &Options{Format: "inspect"})
 		fxCheckError(t, err, "fuzz.json")
@@ -391,6 +392,7 @@ func FuzzInspectEvalMember(f *testing.F) {
 func FuzzInspectEvalZip(f *testing.F) {
 	f.Add(fxFile(f, "inspect/epochs2.eval"))
 	f.Add(fxZip(f, fxHeader, fxSample("1", 1, `{"s": {"value": "C"}}`)))
+	fuzzAddFiles(f, fuzzHostile("inspect_*.eval"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_, err := Read(bytes.NewReader(data), "fuzz.eval", &Options{Format: "inspect"})
 		fxCheckError(t, err, "fuzz.eval")

@@ -2,10 +2,57 @@ package format
 
 import (
 	"bytes"
+	"compress/gzip"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
+	"reflect"
+	"strings"
 	"testing"
+	"testing/iotest"
 )
+
+// fuzzMaxSeed bounds the size of a file used as a fuzz seed: the mutator
+// works best on small inputs.
+const fuzzMaxSeed = 4 << 10
+
+// fuzzAddFiles seeds f with the files matching the glob patterns (relative
+// to the package directory) that are under fuzzMaxSeed bytes.
+func fuzzAddFiles(f *testing.F, patterns ...string) {
+	f.Helper()
+	for _, pattern := range patterns {
+		files, err := filepath.Glob(pattern)
+		if err != nil {
+			f.Fatalf("bad pattern %q: %v", pattern, err)
+		}
+		for _, path := range files {
+			if data, err := os.ReadFile(path); err == nil && len(data) < fuzzMaxSeed {
+				f.Add(data)
+			}
+		}
+	}
+}
+
+// fuzzOtherFormatsError reports whether err is one of the errors about a
+// whole file (with no line) that detection can lead to beyond the JSON
+// records formats: an unreadable zip archive taken for an Inspect log, a
+// LiveCodeBench leaderboard read without --n, an evalplus file with no
+// tasks.
+func fuzzOtherFormatsError(err error) bool {
+	var se *SyntaxError
+	if !errors.As(err, &se) || se.File != "fuzz.jsonl" || se.Line != 0 {
+		return false
+	}
+	msg := se.Err.Error()
+	return strings.HasPrefix(msg, "not a readable zip archive") || strings.Contains(msg, "give n with --n") ||
+		strings.HasPrefix(msg, "no tasks found, expected \"eval\"")
+}
+
+// fuzzHostile is the pattern of the hostile-corpus files starting with prefix.
+func fuzzHostile(prefix string) string {
+	return filepath.Join("testdata", "hostile", prefix+"*")
+}
 
 // jsFuzz fuzzes reading with format forced ("" detects it): reading never
 // panics, every error is a *SyntaxError with a line (or about the whole
@@ -20,7 +67,7 @@ func jsFuzz(f *testing.F, format string, dirs []string, seeds ...string) {
 			if filepath.Ext(path) == ".want" {
 				continue
 			}
-			if data, err := os.ReadFile(path); err == nil && len(data) < 4<<10 {
+			if data, err := os.ReadFile(path); err == nil && len(data) < fuzzMaxSeed {
 				f.Add(data)
 			}
 		}
@@ -28,6 +75,9 @@ func jsFuzz(f *testing.F, format string, dirs []string, seeds ...string) {
 	f.Fuzz(func(t *testing.T, in []byte) {
 		file, err := Read(bytes.NewReader(in), "fuzz.jsonl", &Options{Format: format})
 		if err != nil {
+			if format == "" && fuzzOtherFormatsError(err) {
+				return
+			}
 			jsCheckError(t, err)
 			return
 		}
@@ -40,6 +90,7 @@ func jsFuzz(f *testing.F, format string, dirs []string, seeds ...string) {
 }
 
 func FuzzJSONGeneric(f *testing.F) {
+	fuzzAddFiles(f, fuzzHostile("jsonl_"))
 	jsFuzz(f, "jsonl", []string{"jsonl"},
 		`{"problem": 1, "n": 10, "c": 3}`,
 		`{"id": "a", "model": "m", "sample_id": 0, "correct": 0.5, "answer": "x"}`,
@@ -48,13 +99,18 @@ func FuzzJSONGeneric(f *testing.F) {
 }
 
 func FuzzJSONHumanEval(f *testing.F) {
+	fuzzAddFiles(f, fuzzHostile("he_"))
 	jsFuzz(f, "human-eval", []string{"human-eval"},
 		`{"task_id": "HumanEval/0", "completion": "  return 1\n", "result": "passed", "passed": true}`+"\n"+
 			`{"task_id": "HumanEval/0", "completion": "", "result": "failed: ", "passed": false}`)
 }
 
 func FuzzJSONQwenMath(f *testing.F) {
-	jsFuzz(f, "qwen-math", nil, `{"idx": 0, "gt": "2", "pred": ["2", "3"], "score": [true, false]}`)
+	fuzzAddFiles(f, fuzzHostile("qwen_"))
+	jsFuzz(f, "qwen-math", nil, `{"idx": 0, "gt": "2", "pred": ["2", "3"], "score": [true, false]}`,
+		// The keys of testdata/qwen-math/math_cot_100.jsonl, its long texts cut short.
+		`{"idx": 0, "question": "What is $10\\cdot 6$?", "gt_cot": "\\boxed{60}", "gt": "60", "level": "Level 3", "code": ["x"], "pred": ["60", "60", "61"], "report": [null, null, null], "score": [true, true, false], "history": [], "pred_score": "[[3.5], [3.2], [1.0]]"}`+"\n"+
+			`{"idx": 1, "gt": "\\frac{1}{2}", "pred": ["\\frac{1}{2}", ""], "report": [null, null], "score": [true, false]}`+"\n")
 }
 
 func FuzzJSONEvalArena(f *testing.F) {
@@ -67,10 +123,12 @@ func FuzzJSONMonkeys(f *testing.F) {
 }
 
 func FuzzJSONTauBench(f *testing.F) {
+	fuzzAddFiles(f, fuzzHostile("tau_"))
 	jsFuzz(f, "tau-bench", []string{"tau-bench"}, `[{"task_id": 0, "reward": 1.0, "info": {}, "traj": [], "trial": 0}]`)
 }
 
 func FuzzJSONLiveCodeBench(f *testing.F) {
+	fuzzAddFiles(f, fuzzHostile("lcb_"))
 	jsFuzz(f, "livecodebench", []string{"livecodebench"}, `[{"question_id": "1873_A", "graded_list": [true]}]`)
 }
 
@@ -78,8 +136,82 @@ func FuzzJSONLMEval(f *testing.F) {
 	jsFuzz(f, "lm-eval", []string{"lm-eval"}, `{"doc_id": 0, "resps": [["a"]], "filtered_resps": ["a"]}`)
 }
 
-// FuzzJSONDetect fuzzes detection and reading together.
+// FuzzJSONDetect fuzzes detection and reading together, seeded with the
+// JSON testdata and the whole hostile corpus (but its bombs).
 func FuzzJSONDetect(f *testing.F) {
+	fuzzAddFiles(f, fuzzHostile(""))
 	jsFuzz(f, "", []string{"jsonl", "eval-arena", "monkeys", "tau-bench", "livecodebench", "lm-eval", "human-eval"},
 		`{"task_id": "a", "passed": true}`, `[{"task_id": 1, "reward": 1, "trial": 0}]`, "\xef\xbb\xbf{\"id\": 1, \"correct\": 1}\r\n")
+}
+
+// FuzzGzip fuzzes the way a file arrives. Input that starts with the gzip
+// magic goes through decompression as it is (a mutated stream, a bad
+// checksum, a cut trailer): it reads or fails with a *SyntaxError naming
+// the file. Any other input is also read gzip-compressed and from a stream
+// that gives one byte at a time and no random access (as the browser's
+// files): both must give exactly what reading it from memory gives, the
+// same models or the same error.
+func FuzzGzip(f *testing.F) {
+	for _, pattern := range []string{
+		filepath.Join(jsTestdata, "*", "*.json*"), filepath.Join(jsTestdata, "*", "*.csv"), filepath.Join(jsTestdata, "*", "*.tsv"),
+		filepath.Join(jsTestdata, "*", "*.eval"), fuzzHostile(""),
+	} {
+		files, _ := filepath.Glob(pattern)
+		for _, path := range files {
+			data, err := os.ReadFile(path)
+			if err != nil || len(data) >= fuzzMaxSeed || filepath.Ext(path) == ".want" {
+				continue
+			}
+			f.Add(data)
+			f.Add(fuzzGzipped(f, data))
+		}
+	}
+	f.Add(fuzzGzipped(f, nil))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		const name = "fuzz.eval.gz" // an Inspect archive may be detected by its name
+		file, err := Read(bytes.NewReader(data), name, nil)
+		if err != nil {
+			fxCheckError(t, err, name)
+		} else {
+			for _, m := range file.Models {
+				if err := m.Validate(); err != nil {
+					t.Fatalf("invalid model read: %v", err)
+				}
+			}
+		}
+		if bytes.HasPrefix(data, gzipMagic) {
+			return
+		}
+		for _, way := range []struct {
+			what string
+			r    io.Reader
+		}{
+			{"gzip-compressed", bytes.NewReader(fuzzGzipped(t, data))},
+			{"from a stream", iotest.OneByteReader(bytes.NewReader(data))},
+		} {
+			got, gotErr := Read(way.r, name, nil)
+			switch {
+			case (err == nil) != (gotErr == nil):
+				t.Fatalf("read from memory: %v; read %s: %v", err, way.what, gotErr)
+			case err != nil && err.Error() != gotErr.Error():
+				t.Fatalf("read from memory: %v\nread %s: %v", err, way.what, gotErr)
+			case err == nil && !reflect.DeepEqual(file, got):
+				t.Fatalf("read from memory: %+v\nread %s: %+v", file, way.what, got)
+			}
+		}
+	})
+}
+
+// fuzzGzipped returns data gzip-compressed.
+func fuzzGzipped(t testing.TB, data []byte) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	if _, err := zw.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }

@@ -119,6 +119,7 @@ func TestLCBLeaderboardDetect(t *testing.T) {
 func FuzzLCBLeaderboard(f *testing.F) {
 	f.Add(fxFile(f, "lcb-leaderboard/Scenario.codegeneration_3_0.2_leaderboard.json"))
 	f.Add([]byte(`{"performances": [{"question_id": 1, "model": "m", "pass@1": 1e2}], "models": []}`))
+	fuzzAddFiles(f, fuzzHostile("lcbboard_"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_, err := Read(bytes.NewReader(data), "fuzz.json", &Options{Format: "lcb-leaderboard", N: 3})
 		fxCheckError(t, err, "fuzz.json")
