@@ -32,6 +32,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/passk/passk/internal/measure"
 )
 
 type config struct {
@@ -104,7 +106,7 @@ func campaign(cfg *config) error {
 		return err
 	}
 	start := time.Now()
-	loadBefore := loadavg()
+	loadBefore := measure.LoadAvg(" ")
 
 	type target struct{ pkg, dir, bin, name string }
 	var targets []target
@@ -148,7 +150,7 @@ func campaign(cfg *config) error {
 		// The table so far, so that a campaign cut short leaves its results.
 		if cfg.out != "" {
 			var b bytes.Buffer
-			report(&b, cfg, results, goVersion, start, time.Now(), loadBefore, loadavg())
+			report(&b, cfg, results, goVersion, start, time.Now(), loadBefore, measure.LoadAvg(" "))
 			if err := os.WriteFile(cfg.out, b.Bytes(), 0o644); err != nil {
 				return err
 			}
@@ -156,7 +158,7 @@ func campaign(cfg *config) error {
 	}
 
 	var b bytes.Buffer
-	report(&b, cfg, results, goVersion, start, time.Now(), loadBefore, loadavg())
+	report(&b, cfg, results, goVersion, start, time.Now(), loadBefore, measure.LoadAvg(" "))
 	os.Stdout.Write(b.Bytes())
 	for _, r := range results {
 		if r.failed {
@@ -278,7 +280,7 @@ func report(w io.Writer, cfg *config, results []*result, goVersion string, start
 	fmt.Fprintf(w, "# Fuzzing campaign\n\n")
 	fmt.Fprintf(w, "Written by `bench/fuzz/run.sh` (`go run ./bench/fuzz`); not part of `make test`.\n\n")
 	fmt.Fprintf(w, "- Date: %s to %s (wall time %s)\n", start.UTC().Format("2006-01-02 15:04 MST"), end.UTC().Format("15:04 MST"), end.Sub(start).Round(time.Second))
-	fmt.Fprintf(w, "- Machine: %s, %d CPUs (%s); load average %s at the start, %s at the end\n", cpuModel(), runtime.NumCPU(), uname(), loadBefore, loadAfter)
+	fmt.Fprintf(w, "- Machine: %s, %d CPUs (%s); load average %s at the start, %s at the end\n", measure.CPUModel(), runtime.NumCPU(), uname(), loadBefore, loadAfter)
 	fmt.Fprintf(w, "- Go: %s\n", goVersion)
 	fmt.Fprintf(w, "- Rule: one target at a time, `-parallel %d`, from its seed corpus only (a fresh fuzz cache); stopped once %s passed without a new interesting input, after at least %s and at most %s.\n\n",
 		cfg.parallel, cfg.quiet, cfg.min, cfg.max)
@@ -319,31 +321,6 @@ func output(name string, args ...string) (string, error) {
 		return "", fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, stderr.String())
 	}
 	return strings.TrimSpace(string(out)), nil
-}
-
-func loadavg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "unknown"
-	}
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return "unknown"
-	}
-	return strings.Join(f[:3], " ")
-}
-
-func cpuModel() string {
-	b, err := os.ReadFile("/proc/cpuinfo")
-	if err != nil {
-		return runtime.GOARCH
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
-			return strings.TrimSpace(v)
-		}
-	}
-	return runtime.GOARCH
 }
 
 func uname() string {

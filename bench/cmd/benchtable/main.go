@@ -36,6 +36,7 @@ import (
 	"time"
 
 	"github.com/passk/passk/bench/gen"
+	"github.com/passk/passk/internal/measure"
 )
 
 type config struct {
@@ -138,7 +139,7 @@ func run(out io.Writer, c *config) error {
 			defer os.RemoveAll(dir)
 		}
 	}
-	load0 := loadAvg()
+	load0 := measure.LoadAvg(", ")
 	start := time.Now()
 	if c.passk == "" && peer {
 		c.passk = filepath.Join(c.dir, "passk")
@@ -274,10 +275,10 @@ func run(out io.Writer, c *config) error {
 		}
 		rows = append(rows, gb...)
 	}
-	load1 := loadAvg()
+	load1 := measure.LoadAvg(", ")
 
 	fmt.Fprintf(out, "passk benchmarks, %s (%s)\n", time.Now().UTC().Format("2006-01-02"), time.Since(start).Round(time.Second))
-	fmt.Fprintf(out, "machine: %d cores (nproc), %s; %s, %s\n", runtime.NumCPU(), cpuModel(), runtime.Version(), pyVersion)
+	fmt.Fprintf(out, "machine: %d cores (nproc), %s; %s, %s\n", runtime.NumCPU(), measure.CPUModel(), runtime.Version(), pyVersion)
 	fmt.Fprintf(out, "load average (1, 5, 15 min): %s at start, %s at the end\n", load0, load1)
 	if peer {
 		fmt.Fprintf(out, "times are medians of %d runs (passk and the peer interleaved); ratio = peer / passk\n\n", c.runs)
@@ -361,31 +362,6 @@ func peerVersion(python string) (string, error) {
 		return "", fmt.Errorf("%v: %s", err, bytes.TrimSpace(out))
 	}
 	return strings.TrimSpace(string(out)), nil
-}
-
-func cpuModel() string {
-	b, err := os.ReadFile("/proc/cpuinfo")
-	if err != nil {
-		return runtime.GOARCH
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
-			return strings.TrimSpace(v)
-		}
-	}
-	return runtime.GOARCH
-}
-
-func loadAvg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "unknown"
-	}
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return "unknown"
-	}
-	return strings.Join(f[:3], ", ")
 }
 
 // decodeCurve returns the pass@k values of passk's or the peer's JSON.
