@@ -152,6 +152,21 @@ type plan struct {
 	specs  []*bootSpec
 	curves []curveJob
 	pairs  []pairJob
+	budget *tableBudget
+	err    error // the first view that could not be built
+}
+
+// view builds a view (see newView) from the plan's budget; after a failure
+// it records the error and returns an empty view.
+func (pl *plan) view(ps []Problem, items []int, ks []int) *view {
+	if pl.err == nil {
+		v, err := newView(pl.opt.Metric, ps, items, ks, pl.budget)
+		if err == nil {
+			return v
+		}
+		pl.err = err
+	}
+	return &view{t: &table{}}
 }
 
 func (pl *plan) newSpec(items int) *bootSpec {
@@ -179,7 +194,7 @@ func (pl *plan) joint() {
 	views := make([]int, len(pl.models))
 	for i, m := range pl.models {
 		grid, pos := withDensePrefix(pl.grids[i], need[i])
-		views[i] = s.addView(newView(pl.opt.Metric, m.Problems, itemsOf[i], grid))
+		views[i] = s.addView(pl.view(m.Problems, itemsOf[i], grid))
 		pl.curves[i] = curveJob{spec: s, view: views[i], pos: pos, band: s.addBand(views[i], pos)}
 	}
 	for p, ij := range pl.ij {
@@ -198,7 +213,7 @@ func (pl *plan) separate() {
 		}
 		items := sortedByID(m)
 		s := pl.newSpec(len(items))
-		v := s.addView(newView(pl.opt.Metric, m.Problems, items, pl.grids[i]))
+		v := s.addView(pl.view(m.Problems, items, pl.grids[i]))
 		pos := make([]int, len(pl.grids[i]))
 		for j := range pos {
 			pos[j] = j
@@ -215,8 +230,8 @@ func (pl *plan) separate() {
 		K := min(kRange(a.Problems, pr.ia), kRange(b.Problems, pr.ib))
 		s := pl.newSpec(len(pr.ia))
 		grid := DenseGrid(K)
-		va := s.addView(newView(pl.opt.Metric, a.Problems, pr.ia, grid))
-		vb := s.addView(newView(pl.opt.Metric, b.Problems, pr.ib, grid))
+		va := s.addView(pl.view(a.Problems, pr.ia, grid))
+		vb := s.addView(pl.view(b.Problems, pr.ib, grid))
 		pl.pairs[p] = pairJob{spec: s, pr: pr, a: va, b: vb, K: K, pair: s.addPair(va, vb, K)}
 	}
 }
@@ -240,7 +255,7 @@ func analyze(models []*Model, opt Options, curves bool) (*Report, error) {
 		rep.Warnings = append(rep.Warnings, w.Error())
 	}
 	pl := &plan{opt: opt, models: models, Ks: make([]int, len(models)), grids: make([][]int, len(models)),
-		curves: make([]curveJob, len(models))}
+		curves: make([]curveJob, len(models)), budget: newTableBudget()}
 	predicted := make([][]int, len(models)) // each model's predicted k
 
 	// Each model's range and grid.
@@ -291,6 +306,9 @@ func analyze(models []*Model, opt Options, curves bool) (*Report, error) {
 		pl.joint()
 	} else {
 		pl.separate()
+	}
+	if pl.err != nil {
+		return nil, pl.err
 	}
 
 	outs := make(map[*bootSpec]bootOut, len(pl.specs))

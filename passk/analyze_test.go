@@ -30,6 +30,9 @@ func TestAnalyzeValidation(t *testing.T) {
 		{"duplicate label", []*Model{m, {Label: "m", Problems: m.Problems}}, Options{}, ErrDuplicate},
 		{"bad model", []*Model{{Label: "x", Problems: []Problem{{ID: "a", N: 2, C: 3}}}}, Options{}, ErrInconsistent},
 		{"empty model", []*Model{{Label: "x"}}, Options{}, ErrNoProblems},
+		{"n beyond MaxN", []*Model{{Label: "x", Problems: []Problem{{ID: "a", N: MaxN + 1, C: 1}}}}, Options{}, ErrTooLarge},
+		{"thousands of distinct n", []*Model{distinctN(3000)}, Options{}, ErrTooLarge},
+		{"… paired", []*Model{distinctN(3000), {Label: "y", Problems: distinctN(3000).Problems}}, Options{Boot: 10}, ErrTooLarge},
 	} {
 		_, err := Analyze(tc.models, tc.opt)
 		assert.ErrorIs(t, err, tc.is, tc.name)
@@ -180,5 +183,30 @@ func BenchmarkAnalyzeManyProblems(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// distinctN is a model of problems with distinct n just below MaxN and one
+// right sample each: every k up to n needs a row of ~MaxN values per problem.
+func distinctN(problems int) *Model {
+	m := &Model{Label: "x"}
+	for i := range problems {
+		m.Problems = append(m.Problems, Problem{ID: fmt.Sprint(i), N: MaxN - i, C: 1})
+	}
+	return m
+}
+
+// TestDistinctNOnAGrid: the same data on a grid of k is computed (the
+// tables hold the grid's values only), exactly as a per-problem sum.
+func TestDistinctNOnAGrid(t *testing.T) {
+	m := distinctN(3000)
+	rep, err := Analyze([]*Model{m}, Options{K: []int{1, 1024, MaxN - 2999}})
+	require.NoError(t, err)
+	for _, pt := range rep.Models[0].Curve {
+		var want float64
+		for _, p := range m.Problems {
+			want += float64(pt.K) / float64(p.N) // pass@k with c = 1 is k/n
+		}
+		assert.InDelta(t, want/3000, pt.Value, 1e-12, "k = %d", pt.K)
 	}
 }

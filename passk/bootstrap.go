@@ -42,9 +42,13 @@ type view struct {
 }
 
 // newView builds the view of ps[items] on the grid ks.
-func newView(m Metric, ps []Problem, items []int, ks []int) *view {
+func newView(m Metric, ps []Problem, items []int, ks []int, budget *tableBudget) (*view, error) {
 	gr := groupFor(m, ps, items)
-	return &view{gr: gr, t: newTable(m, gr.keys, ks)}
+	t, err := newTable(m, gr.keys, ks, budget)
+	if err != nil {
+		return nil, err
+	}
+	return &view{gr: gr, t: t}, nil
 }
 
 // mean is the curve of the view's problems, each with weight 1.

@@ -104,13 +104,28 @@ type table struct {
 	ones []bool
 }
 
+// maxTableValues bounds the values the tables of one analysis hold (256 MB
+// of float64): real data stays below it (pass@k of 5,000 problems with
+// distinct c at n = 10⁴ holds about 10⁶ values per model, pass^k, the
+// largest, 1.4·10⁷); data made to need more (thousands of distinct n near
+// MaxN) gets ErrTooLarge rather than exhausting memory.
+const maxTableValues = 1 << 25
+
+// tableBudget is what the tables of one analysis may still hold.
+type tableBudget struct{ left int }
+
+func newTableBudget() *tableBudget { return &tableBudget{left: maxTableValues} }
+
 // newTable computes the rows of the groups' keys on the grid ks (ascending,
-// ks[len−1] ≤ every group's n).
-func newTable(m Metric, keys []groupKey, ks []int) *table {
+// ks[len−1] ≤ every group's n), taking its values from budget.
+func newTable(m Metric, keys []groupKey, ks []int, budget *tableBudget) (*table, error) {
 	t := &table{ks: ks, off: make([]int, 1, len(keys)+1), ones: make([]bool, len(keys))}
 	if len(ks) == 0 {
 		t.off = make([]int, len(keys)+1)
-		return t
+		return t, nil
+	}
+	if len(ks) > budget.left {
+		return nil, budget.exceeded(len(keys), ks)
 	}
 	kmax := ks[len(ks)-1]
 	if m.NeedsAnswers() {
@@ -122,9 +137,13 @@ func newTable(m Metric, keys []groupKey, ks []int) *table {
 			}
 			t.vals = append(t.vals, parseMajProfile(key.n, key.prof).values(ks, lf)...)
 			t.off = append(t.off, len(t.vals))
+			if len(t.vals)+len(ks) > budget.left {
+				return nil, budget.exceeded(len(keys), ks)
+			}
 		}
 		t.vals = slices.Clip(t.vals)
-		return t
+		budget.left -= len(t.vals)
+		return t, nil
 	}
 	dense := kmax == len(ks) // ks is 1..kmax
 	var row []float64
@@ -150,9 +169,17 @@ func newTable(m Metric, keys []groupKey, ks []int) *table {
 			t.ones[g] = tail == 1
 		}
 		t.off = append(t.off, len(t.vals))
+		if len(t.vals)+kmax > budget.left {
+			return nil, budget.exceeded(len(keys), ks)
+		}
 	}
 	t.vals = slices.Clip(t.vals)
-	return t
+	budget.left -= len(t.vals)
+	return t, nil
+}
+
+func (b *tableBudget) exceeded(keys int, ks []int) error {
+	return fmt.Errorf("the curves need more than %d stored values (%d distinct (n, c) tallies with k up to %d): %w", maxTableValues, keys, ks[len(ks)-1], ErrTooLarge)
 }
 
 // sum sets dst[j] = (1/total) Σ_g w[g]·metric(group g, ks[j]) for every grid
@@ -197,13 +224,16 @@ func (t *table) sum(w []float64, total float64, dst, acc, ones []float64) {
 
 // curveOn is the mean curve of the problems ps[items] (all of ps when items is
 // nil) on the grid ks.
-func curveOn(m Metric, ps []Problem, items []int, ks []int) []float64 {
+func curveOn(m Metric, ps []Problem, items []int, ks []int) ([]float64, error) {
 	gr := groupFor(m, ps, items)
-	t := newTable(m, gr.keys, ks)
+	t, err := newTable(m, gr.keys, ks, newTableBudget())
+	if err != nil {
+		return nil, err
+	}
 	w := gr.counts()
 	dst := make([]float64, len(ks))
 	t.sum(w, float64(len(gr.of)), dst, make([]float64, len(ks)), make([]float64, len(ks)))
-	return dst
+	return dst, nil
 }
 
 // DenseGrid returns the k grid 1, 2, …, K.
@@ -267,5 +297,9 @@ func (m *Model) curve(metric Metric, ks []int) ([]int, []float64, error) {
 			return nil, nil, fmt.Errorf("model %q: k = %d beyond its range k ≤ %d (the smallest n): %w", m.Label, ks[len(ks)-1], K, ErrKOutOfRange)
 		}
 	}
-	return ks, curveOn(metric, m.Problems, nil, ks), nil
+	vals, err := curveOn(metric, m.Problems, nil, ks)
+	if err != nil {
+		return nil, nil, fmt.Errorf("model %q: %w", m.Label, err)
+	}
+	return ks, vals, nil
 }

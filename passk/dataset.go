@@ -15,6 +15,12 @@ type Answer struct {
 	Correct bool   `json:"correct"`
 }
 
+// MaxN is the most samples per problem passk takes (2^16 = 65,536, six
+// times the largest public per-sample sets): a curve, its band and its
+// comparisons cover every k up to n, so n bounds the work and the memory of
+// an analysis (maj@k's work grows as n²). Readers and Validate refuse more.
+const MaxN = 1 << 16
+
 // Problem is one model's tally on one problem: N samples, C of them correct.
 type Problem struct {
 	ID      string   `json:"id"`
@@ -78,6 +84,8 @@ func (p *Problem) Validate() error {
 	switch {
 	case p.N < 1:
 		return fmt.Errorf("problem %q: n = %d, expected n ≥ 1: %w", p.ID, p.N, ErrInconsistent)
+	case p.N > MaxN:
+		return fmt.Errorf("problem %q: n = %d, expected n ≤ %d: %w", p.ID, p.N, MaxN, ErrTooLarge)
 	case p.C < 0 || p.C > p.N:
 		return fmt.Errorf("problem %q: c = %d with n = %d, expected 0 ≤ c ≤ n: %w", p.ID, p.C, p.N, ErrInconsistent)
 	}
@@ -99,6 +107,9 @@ var (
 	ErrInconsistent = errors.New("inconsistent counts")
 	ErrDuplicate    = errors.New("duplicate")
 	ErrNoProblems   = errors.New("no problems")
+	// ErrTooLarge marks data beyond passk's limits (MaxN samples per
+	// problem, or curves that need more memory than an analysis may take).
+	ErrTooLarge = errors.New("beyond passk's limits")
 )
 
 // Warnings returns what a user should know about a set of models before

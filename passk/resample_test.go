@@ -133,7 +133,7 @@ func TestClassBootstrapAgrees(t *testing.T) {
 	a, b := manyProblems(60000)
 	opt := Options{Boot: 1000, Seed: 5}
 	s := &bootSpec{items: 60000, boot: 1, views: []*view{
-		newView(PassAtK, a.Problems, nil, []int{1}), newView(PassAtK, b.Problems, nil, []int{1})}}
+		mustView(t, a.Problems), mustView(t, b.Problems)}}
 	s.chooseSampler()
 	require.NotNil(t, s.cl, "60,000 problems of 25 kinds: classes expected")
 	assert.Len(t, s.cl.size, 15)
@@ -191,3 +191,11 @@ const (
 	goldenClassDraws = "[[500411 1 299259 200329] [499612 0 299795 200593] [499530 0 300228 200242]]"
 	goldenClassBand  = "0.6755777994791667 0.6673482259114584 0.6821431477864583"
 )
+
+// mustView is the view of all of ps at k = 1.
+func mustView(t *testing.T, ps []Problem) *view {
+	t.Helper()
+	v, err := newView(PassAtK, ps, nil, []int{1}, newTableBudget())
+	require.NoError(t, err)
+	return v
+}

@@ -64,6 +64,9 @@ func (b *Builder) Add(r *Record) error {
 	} else if t.total || r.Total {
 		return errorf(r.Pos, "problem %q given again (first at %s), expected each problem once", r.Problem, t.first)
 	}
+	if r.N > passk.MaxN-t.n {
+		return errorf(r.Pos, "problem %q: more than %d samples, expected at most %d per problem (passk's limit)", r.Problem, passk.MaxN, passk.MaxN)
+	}
 	if r.Sample >= 0 {
 		if r.Sample >= maxSampleIndex {
 			return errorf(r.Pos, "problem %q: sample index %d, expected below %d", r.Problem, r.Sample, maxSampleIndex)

@@ -160,6 +160,17 @@ func hsCases() []hsCase {
 		{name: "tau_1e400_trial.json", err: `"trial": found number 1e400, expected a whole number ≥ 0`},
 		{name: "tau_neg0_reward.json", want: `tau-bench: tau_neg0_reward: "0"=1/1 "1"=0/1`},
 		{name: "tau_1e-400_reward.json", want: `tau-bench: tau_1e-400_reward: "0"=1/1 "1"=0/1`},
+		// --- more samples per problem than passk takes (passk.MaxN): the
+		// record that goes past it; thousands of distinct n read, and are
+		// refused by the analysis (TestHostileCLI)
+		{name: "counts_huge_n.csv", err: `problem "p1": more than 65536 samples, expected at most 65536 per problem`},
+		{name: "jsonl_huge_n.jsonl", err: `problem "b": more than 65536 samples, expected at most 65536 per problem`},
+		{name: "gen_65537_samples.jsonl", gen: hsLines(`{"problem_id": "a", "correct": true}`+"\n", 65537), err: `:65537:1: problem "a": more than 65536 samples`},
+		{name: "counts_distinct_n.csv", check: func(t *testing.T, f *File) {
+			if len(f.Models) != 1 || len(f.Models[0].Problems) != 3000 || f.Models[0].Problems[2999].N != 65536-2999 {
+				t.Errorf("want one model of 3000 problems with n = 65536 … 62537, got %d models", len(f.Models))
+			}
+		}},
 		{name: "counts_1e400_n.csv", err: `n is "1e400", expected a whole number`},
 		{name: "counts_neg0_c.csv", want: `counts-csv: counts_neg0_c: "a"=0/10`},
 		{name: "counts_1e-400_n.csv", err: `problem "a": n = 0, expected n ≥ 1`},
@@ -441,6 +452,14 @@ func hsOneProblem(format string, idLen, n, c int) func(*testing.T, *File) {
 
 // hsMany writes head, n records from the pattern (given the index and
 // whether it is correct: every third one is), then tail.
+// hsLines writes line n times.
+func hsLines(line string, n int) func(io.Writer) error {
+	return func(w io.Writer) error {
+		_, err := io.WriteString(w, strings.Repeat(line, n))
+		return err
+	}
+}
+
 func hsMany(n int, head, pattern, tail string) func(io.Writer) error {
 	return func(w io.Writer) error {
 		if _, err := io.WriteString(w, head); err != nil {

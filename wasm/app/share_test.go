@@ -260,3 +260,11 @@ func TestCutName(t *testing.T) {
 		t.Errorf("%q", got)
 	}
 }
+
+// The share format's bound on n is the library's: whatever passk reads can
+// be shared.
+func TestShareMaxN(t *testing.T) {
+	if share.MaxN != passk.MaxN {
+		t.Errorf("share.MaxN = %d, passk.MaxN = %d", share.MaxN, passk.MaxN)
+	}
+}

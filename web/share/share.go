@@ -28,7 +28,7 @@ const (
 	MaxModels     = 64        // models
 	MaxProblems   = 1_000_000 // problems in the shared order
 	MaxCells      = 2_000_000 // problems × models
-	MaxN          = 1_000_000 // samples of one problem
+	MaxN          = 1 << 16   // samples of one problem: passk.MaxN (a test keeps them equal)
 	MaxLabelLen   = 200       // bytes of a label
 	MaxIDLen      = 1000      // bytes of a problem id
 	MaxMetricLen  = 32        // bytes of a metric's name

@@ -132,7 +132,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"overflowing varint", raw(append(rawOf(byte(1), byte(0), "pass@k", 0), 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01)), ErrInvalid, "overflows"},
 		{"c > n", raw(rawOf(byte(1), byte(0), "pass@k", 0, 1, 1, "m", byte(all), 4, 5)), ErrInvalid, "c = 5 with n = 4"},
 		{"n = 0", raw(rawOf(byte(1), byte(0), "pass@k", 0, 2, 1, "m", byte(modelAll), 0, 3, 0, 1)), ErrInvalid, "n = 0"},
-		{"n too large", raw(rawOf(byte(1), byte(0), "pass@k", 0, 1, 1, "m", byte(all), MaxN+1, 1)), ErrInvalid, "at most 1000000"},
+		{"n too large", raw(rawOf(byte(1), byte(0), "pass@k", 0, 1, 1, "m", byte(all), MaxN+1, 1)), ErrInvalid, "at most 65536"},
 		{"negative as uint64", raw(rawOf(byte(1), byte(0), "pass@k", 0, 1, 1, "m", byte(all), uint64(1<<63), 1)), ErrInvalid, "at most"},
 		{"empty label", raw(rawOf(byte(1), byte(0), "pass@k", 0, 1, 1, "", byte(all), 4, 1)), ErrInvalid, "empty label"},
 		{"label too long", raw(rawOf(byte(1), byte(0), "pass@k", 0, 1, 1, strings.Repeat("x", MaxLabelLen+1), byte(all), 4, 1)), ErrInvalid, "length of a label"},

@@ -23,6 +23,7 @@ func TestHostileCLI(t *testing.T) {
 		filepath.Join(dir, "evalplus_dup_base_status.json"),
 		filepath.Join(dir, "lcb_nul_eval_all.json"),
 		filepath.Join(dir, "jsonl_badutf8_id.jsonl"),
+		filepath.Join(dir, "counts_huge_n.csv"),
 		deep,
 	} {
 		t.Run(filepath.Base(file), func(t *testing.T) {
@@ -39,5 +40,18 @@ func TestHostileCLI(t *testing.T) {
 				t.Errorf("error %q does not name the file %s", err, file)
 			}
 		})
+	}
+}
+
+// Thousands of distinct n near passk.MaxN: the table's k (powers of two)
+// are computed; every k up to n would need too much memory, an error.
+func TestHostileCLIDistinctN(t *testing.T) {
+	file := filepath.Join("..", "..", "format", "testdata", "hostile", "counts_distinct_n.csv")
+	out, _, err := runCLI("curve", "--boot", "0", file)
+	if err != nil || !strings.Contains(out, "62537  0.9768") {
+		t.Errorf("curve: %v\n%s", err, out)
+	}
+	if _, _, err := runCLI("curve", "--json", "--boot", "0", file); err == nil || !strings.Contains(err.Error(), "the curves need more than 33554432 stored values (3000 distinct (n, c) tallies with k up to 62537): beyond passk's limits") {
+		t.Errorf("curve --json: %v, want the limit's error", err)
 	}
 }

@@ -125,6 +125,10 @@ w('lcbboard_neg0.json', P + ' {"question_id": "1873_B", "model": "m", "pass@1": 
 w('lcbboard_1e-400.json', P + ' {"question_id": "1873_B", "model": "m", "pass@1": 1e-400}]}\n')
 w('lcbboard_nul.json', (P + ' {"question_id": "1873_B", "model": "m", "pass@1": 0}]}\n').encode().replace(b'"1873_B"', b'"1873_B"\x00'))
 w('lcbboard_badutf8_model.json', (P + ' {"question_id": "1873_B", "model": "m\xff", "pass@1": 0}]}\n').encode('latin-1'))
+# --- more samples per problem than passk takes (passk.MaxN = 65536)
+w('counts_huge_n.csv', 'problem,n,c\np0,4,1\np1,1000000000000,1\n')
+w('jsonl_huge_n.jsonl', '{"problem_id": "a", "n": 4, "c": 1}\n{"problem_id": "b", "n": 65537, "c": 1}\n')
+w('counts_distinct_n.csv', 'problem,n,c\n' + ''.join('p%d,%d,1\n' % (i, 65536 - i) for i in range(3000)))
 # --- gzip bombs (committed, a few hundred KB): valid heads, then hundreds of MB of one byte
 def gz_bomb(name, head, fill, mb):
     b = io.BytesIO()
