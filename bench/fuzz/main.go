@@ -67,7 +67,7 @@ type result struct {
 
 func main() {
 	var cfg config
-	pkgs := flag.String("pkgs", "./web/share,./passk/format,./passk/internal/jsonscan", "comma-separated packages whose Fuzz functions to run")
+	pkgs := flag.String("pkgs", "./web/share,./passk/format,./passk/internal/jsonscan,./wasm/app", "comma-separated packages whose Fuzz functions to run")
 	run := flag.String("run", ".", "run only the targets whose name matches this regular expression")
 	flag.DurationVar(&cfg.min, "min", 4*time.Minute, "the least time to fuzz a target")
 	flag.DurationVar(&cfg.max, "max", 10*time.Minute, "the most time to fuzz a target")
