@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/passk/passk/passk"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // The constructed base/RL pair of testdata/crossing (see its README),
@@ -456,4 +458,30 @@ func TestHoverAndGeometry(t *testing.T) {
 	if float64(h.Series[1].V[0]) != 216.0/512 {
 		t.Errorf("rl at k = 1: %v", h.Series[1].V[0])
 	}
+}
+
+// TestViewBeyondLimits: a model whose curves would need more memory than an
+// analysis may take still gets its row, with why there are no curves, so
+// that it can be removed; then the others are drawn.
+func TestViewBeyondLimits(t *testing.T) {
+	ctx := context.Background()
+	a := newApp(t, NewMemStore())
+	add(t, a, "base.csv", crossingCSV(false))
+	var b strings.Builder
+	b.WriteString("problem,n,c\n")
+	for i := range 3000 {
+		fmt.Fprintf(&b, "p%d,%d,1\n", i, passk.MaxN-i)
+	}
+	add(t, a, "distinct.csv", b.String())
+	v, err := a.View(ViewSize{Width: 500, Height: 300})
+	require.NoError(t, err)
+	require.Len(t, v.Rows, 2)
+	assert.Nil(t, v.Plot)
+	require.NotEmpty(t, v.Warnings)
+	assert.Contains(t, v.Warnings[0], "No curves: the curves need more than 33554432 stored values (3000 distinct (n, c) tallies with k up to 62537): beyond passk's limits. Remove the model that needs them.")
+	require.NoError(t, a.Remove(ctx, v.Rows[1].Key))
+	v, err = a.View(ViewSize{Width: 500, Height: 300})
+	require.NoError(t, err)
+	assert.NotNil(t, v.Plot)
+	assert.False(t, math.IsNaN(float64(v.Rows[0].Pass1)))
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -163,18 +164,22 @@ func (a *App) View(size ViewSize) (*View, error) {
 		return v, nil
 	}
 	shown, err := a.report(v.Metric)
-	if err != nil {
-		return nil, err
-	}
 	// The rows show measured pass@k: that of the plot when it is pass@k.
 	base := shown
-	if v.Metric != passk.PassAtK {
-		if base, err = a.reportWith(Options(passk.PassAtK)); err != nil {
-			return nil, err
-		}
+	if err == nil && v.Metric != passk.PassAtK {
+		base, err = a.reportWith(Options(passk.PassAtK))
 	}
-	v.Predicting = shown.r.Extrapolate > 0
-	curves := curvesByKey(base)
+	var curves map[string]*passk.ModelCurve
+	switch {
+	case err == nil:
+		curves = curvesByKey(base)
+	case errors.Is(err, passk.ErrTooLarge):
+		// Data beyond passk's limits: the rows, so that the model can be
+		// removed, and why there are no curves.
+		v.Warnings = append(v.Warnings, fmt.Sprintf("No curves: %v. Remove the model that needs them.", err))
+	default:
+		return nil, err
+	}
 	for i, e := range s.Models {
 		m := e.Model
 		lo, hi := m.NRange()
@@ -203,7 +208,12 @@ func (a *App) View(size ViewSize) (*View, error) {
 		}
 		v.Rows = append(v.Rows, row)
 	}
+	if curves == nil {
+		v.Warnings = append(v.Warnings, crossWarnings(s.Models)...)
+		return v, nil
+	}
 	v.Warnings = crossWarnings(s.Models)
+	v.Predicting = shown.r.Extrapolate > 0
 	if v.Predicting {
 		v.Warnings = append(v.Warnings, fitWarnings(shown.r, s.Models)...)
 	}
