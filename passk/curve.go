@@ -135,7 +135,11 @@ func newTable(m Metric, keys []groupKey, ks []int, budget *tableBudget) (*table,
 			if key.n >= len(lf) {
 				lf = newLogFactorials(key.n) // keys are sorted by n
 			}
-			t.vals = append(t.vals, parseMajProfile(key.n, key.prof).values(ks, lf)...)
+			vals, err := parseMajProfile(key.n, key.prof).values(ks, lf)
+			if err != nil {
+				return nil, err
+			}
+			t.vals = append(t.vals, vals...)
 			t.off = append(t.off, len(t.vals))
 			if len(t.vals)+len(ks) > budget.left {
 				return nil, budget.exceeded(len(keys), ks)

@@ -158,7 +158,10 @@ func MajorityValues(p Problem, ks []int) ([]float64, error) {
 	sorted := slices.Clone(ks)
 	slices.Sort(sorted)
 	sorted = slices.Compact(sorted)
-	vals := newMajProfile(&p).values(sorted, newLogFactorials(p.N))
+	vals, err := newMajProfile(&p).values(sorted, newLogFactorials(p.N))
+	if err != nil {
+		return nil, fmt.Errorf("problem %q: %w", p.ID, err)
+	}
 	out := make([]float64, len(ks))
 	for i, k := range ks {
 		j, _ := slices.BinarySearch(sorted, k)
@@ -167,15 +170,27 @@ func MajorityValues(p Problem, ks []int) ([]float64, error) {
 	return out, nil
 }
 
+// maxMajSteps bounds the inner steps of one answer profile's curve (2.7·10⁸,
+// about 2 s natively): the tie programme's worst case grows as n³ log n, so
+// counts made for it (many answers with large equal counts at a large n:
+// 32 answers of 64 at n = 2048 take 9.5·10⁸ steps, 6 s; at n = 65,536 they
+// would take days) get ErrTooLarge instead. Real profiles stay far below it
+// (a typical one at n = 1024 takes 20 ms; 32 answers of 32 at n = 1024,
+// 1.2·10⁸ steps).
+const maxMajSteps = 1 << 28
+
 // values returns maj@k at each k of ks (ascending, each in 1..n); lf holds
-// ln i! up to at least n.
-func (pr majProfile) values(ks []int, lf logFactorials) []float64 {
+// ln i! up to at least n. It gives up with ErrTooLarge after maxMajSteps.
+func (pr majProfile) values(ks []int, lf logFactorials) ([]float64, error) {
 	out := make([]float64, len(ks))
 	if len(ks) == 0 {
-		return out
+		return out, nil
 	}
 	n, kmax := pr.n, ks[len(ks)-1]
 	var dp tieDP
+	tooLarge := func() error {
+		return fmt.Errorf("maj@k of a problem with n = %d and %d answers (the largest given %d times) needs more than %d steps: %w", n, len(pr.counts), pr.counts[0], maxMajSteps, ErrTooLarge)
+	}
 	row := make([]float64, n+1)
 	done := map[int]bool{} // correct answers' counts already done
 	for j, mj := range pr.counts {
@@ -222,6 +237,7 @@ func (pr majProfile) values(ks []int, lf logFactorials) []float64 {
 					continue
 				}
 				lf.hyperRow(tied, free, k, lo, hi, row)
+				dp.steps += 2 * (hi - lo + 1)
 				var r float64
 				for e := lo; e <= hi; e++ {
 					r += v[e] * row[e-lo]
@@ -242,6 +258,9 @@ func (pr majProfile) values(ks []int, lf logFactorials) []float64 {
 				}
 				v = make([]float64, mj+pool+1)
 			}
+			if dp.steps > maxMajSteps {
+				return nil, tooLarge()
+			}
 			q, _ := dp.run(others[:nb], t, lf)
 			// w(d) = C(m_j, t)·C(M, d)/C(m_j + M, t + d), from w(0) by
 			// w(d)/w(d−1) = (M − d + 1)(t + d) / (d·(m_j + M − t − d + 1)),
@@ -261,6 +280,9 @@ func (pr majProfile) values(ks []int, lf logFactorials) []float64 {
 			}
 		}
 		flush()
+		if dp.steps > maxMajSteps {
+			return nil, tooLarge()
+		}
 		// t > top: answer j wins alone whenever x_j = t.
 		if mj > top {
 			for i, k := range ks {
@@ -280,13 +302,14 @@ func (pr majProfile) values(ks []int, lf logFactorials) []float64 {
 	for i := range out {
 		out[i] = min(out[i], 1)
 	}
-	return out
+	return out, nil
 }
 
 // tieDP is the scratch of the programme over the answers that can tie.
 type tieDP struct {
 	cur, next [][]float64
 	row       []float64
+	steps     int // inner steps so far (see maxMajSteps)
 }
 
 // run returns Q(d), d = 0..b·t (b = len(counts)): for d draws from the
@@ -335,6 +358,7 @@ func (dp *tieDP) run(counts []int, t int, lf logFactorials) ([]float64, int) {
 			}
 			row := dp.row[:hi-lo+1]
 			lf.hyperRow(pool, m, dn, lo, hi, row)
+			dp.steps += (l + 2) * (hi - lo + 1)
 			for s := 0; s <= l; s++ {
 				c := cur[s]
 				var below float64 // answer l below t

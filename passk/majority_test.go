@@ -175,6 +175,29 @@ func TestMajorityLargeN(t *testing.T) {
 	assert.Greater(t, v[4], 0.97, "a 55%–30% lead wins most votes of 100")
 }
 
+// TestMajorityTooMuchWork: answers made for the tie programme's worst case
+// (32 answers of 64 votes at n = 2048, about 10⁹ steps) get ErrTooLarge
+// after the step budget instead of running for as long as they need, in
+// MajorityValues and in an analysis; 32 answers of 32 at n = 1024 are
+// computed.
+func TestMajorityTooMuchWork(t *testing.T) {
+	equal := func(n, answers int) Problem {
+		p := Problem{ID: "eq", N: n, C: n / answers}
+		for i := range answers {
+			p.Answers = append(p.Answers, Answer{Text: fmt.Sprint(i), Count: n / answers, Correct: i == 0})
+		}
+		return p
+	}
+	_, err := MajorityValues(equal(2048, 32), DenseGrid(2048))
+	require.ErrorIs(t, err, ErrTooLarge)
+	assert.EqualError(t, err, `problem "eq": maj@k of a problem with n = 2048 and 32 answers (the largest given 64 times) needs more than 268435456 steps: beyond passk's limits`)
+	_, err = Analyze([]*Model{{Label: "m", Problems: []Problem{equal(2048, 32)}}}, Options{Metric: MajAtK, Boot: 0})
+	assert.ErrorIs(t, err, ErrTooLarge)
+	v, err := MajorityValues(equal(1024, 32), []int{1, 1024})
+	require.NoError(t, err)
+	assert.InDelta(t, 1.0/32, v[0], 1e-12) // one vote: the right answer with chance 32/1024
+}
+
 func TestGPassMatchesEnumeration(t *testing.T) {
 	// G-Pass@k_τ = P(at least ⌈τk⌉ of k draws correct), against counting
 	// the correct samples of every k-subset.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -53,5 +54,26 @@ func TestHostileCLIDistinctN(t *testing.T) {
 	}
 	if _, _, err := runCLI("curve", "--json", "--boot", "0", file); err == nil || !strings.Contains(err.Error(), "the curves need more than 33554432 stored values (3000 distinct (n, c) tallies with k up to 62537): beyond passk's limits") {
 		t.Errorf("curve --json: %v, want the limit's error", err)
+	}
+}
+
+// Answers made for maj@k's worst case (32 answers given 64 times each, at
+// n = 2048): pass@k is computed; maj@k stops at its step budget with an
+// error instead of running for as long as the votes need.
+func TestHostileCLIMajority(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "votes.jsonl")
+	var b strings.Builder
+	for i := range 2048 {
+		fmt.Fprintf(&b, `{"problem_id": "a", "answer": "%d", "correct": %t}`+"\n", i%32, i%32 == 0)
+	}
+	if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, _, err := runCLI("curve", "--boot", "0", file); err != nil || !strings.Contains(out, "2048  1.0000") {
+		t.Errorf("curve: %v\n%s", err, out)
+	}
+	_, _, err := runCLI("curve", "--metric", "maj@k", "--boot", "0", file)
+	if err == nil || !strings.Contains(err.Error(), "maj@k of a problem with n = 2048 and 32 answers (the largest given 64 times) needs more than 268435456 steps: beyond passk's limits") {
+		t.Errorf("curve --metric maj@k: %v, want the step budget's error", err)
 	}
 }
