@@ -117,8 +117,48 @@ type fitRun struct{ n, lo, hi int }
 
 // denseRun is the number of groups of one n from which the objective
 // tabulates G(α, c) and G(β, n − c) for every c by running sums (O(n) per
-// evaluation) instead of evaluating them group by group.
-const denseRun = 16
+// evaluation) instead of evaluating them group by group, if the tables are
+// at most denseSteps steps a group (a group's four special functions cost
+// about as much as 12 steps of the running sums).
+const (
+	denseRun   = 16
+	denseSteps = 12
+)
+
+// tableSteps is the length of the running sums of run r.
+func (r fitRun) tableSteps(d *fitData) int { return d.c[r.hi-1] + r.n - d.c[r.lo] }
+
+// denseIn says whether the objective tabulates run r (see denseRun).
+func (r fitRun) denseIn(d *fitData) bool {
+	return r.hi-r.lo >= denseRun && r.tableSteps(d) <= denseSteps*(r.hi-r.lo)
+}
+
+// Fitting costs about fitEvals evaluations of the objective, and each
+// bootstrap refit (from the fit) about fitRefitEvals more; maxFitWork bounds
+// evaluations × the objective's cost (work, in running-sum steps, about
+// 5·10⁷ a second natively) for one fit and its replicates, so about 10 s:
+// 500 problems at n = 10⁴ with 200 replicates need 1.1·10⁸, 5,000 with
+// distinct c 3.6·10⁸; 5,000 at n = 65,536 with 200 replicates 1.1·10⁹,
+// and are not predicted (ErrTooLarge; with 20 replicates they are).
+const (
+	fitEvals      = 2000
+	fitRefitEvals = 80
+	maxFitWork    = 5e8
+)
+
+// work is the cost of one evaluation of the objective, in running-sum
+// steps (a group of a sparse run counts as denseSteps).
+func (d *fitData) work() float64 {
+	var w float64
+	for _, r := range d.runs {
+		if r.denseIn(d) {
+			w += float64(r.tableSteps(d))
+		} else {
+			w += denseSteps * float64(r.hi-r.lo)
+		}
+	}
+	return w
+}
 
 // newFitData collects the distinct tallies of a grouping with weights 1
 // per problem.
@@ -248,7 +288,7 @@ func (o *bbObjective) eval(x []float64, grad []float64) (float64, []float64) {
 	for _, r := range d.runs {
 		n := r.n
 		gs, ds := lgammaRatio(s, float64(n)), digammaDiff(s, float64(n))
-		dense := r.hi-r.lo >= denseRun
+		dense := r.denseIn(d)
 		if dense {
 			o.la, o.da = risingTable(alpha, d.c[r.hi-1], o.la, o.da)
 			o.lb, o.db = risingTable(beta, n-d.c[r.lo], o.lb, o.db)

@@ -250,6 +250,14 @@ type fitBoot struct {
 func newFitBoot(ps []Problem, items []int, B int, seed uint64) *fitBoot {
 	gr := groupTallies(ps, items)
 	fb := &fitBoot{items: len(items), data: newFitData(gr.keys, gr.counts())}
+	if work := fb.data.work() * float64(fitEvals+fitRefitEvals*B); work > maxFitWork {
+		nan := math.NaN()
+		bf := BetaFit{Alpha: nan, Beta: nan, Pi: nan, LogLik: nan, AIC: nan}
+		fb.ft = fitted{plain: bf, zi: bf, prior: prior{kind: priorNone},
+			err: fmt.Errorf("fitting %d distinct (n, c) tallies up to n = %d with %d bootstrap replicates needs about %.2g steps, more than %.2g (fewer replicates need fewer): %w", len(gr.keys), gr.keys[len(gr.keys)-1].n, B, work, float64(maxFitWork), ErrTooLarge)}
+		fb.ft.plain.Params, fb.ft.zi.Params = 2, 3
+		return fb
+	}
 	fb.ft = fitBoth(fb.data)
 	if fb.ft.err != nil || B == 0 {
 		return fb
@@ -301,6 +309,9 @@ func (fb *fitBoot) summary(level float64) *Fit {
 		f.Note = "every sample of every problem is correct: every predicted value is 1"
 	case priorNone:
 		f.Note = "every problem has one sample: the spread of success rates cannot be fitted, so nothing beyond k = 1 is predicted"
+		if errors.Is(fb.ft.err, ErrTooLarge) {
+			f.Note = "not fitted: " + fb.ft.err.Error()
+		}
 	}
 	if pr := fb.ft.prior; pr.kind == priorBeta && math.Max(math.Abs(math.Log(pr.alpha)), math.Abs(math.Log(pr.beta))) > paramBound-0.5 {
 		f.Note = fmt.Sprintf("the fit is at its bound (α, β up to e^%d): the tallies are no more spread than binomial, as if every problem had the same p = α/(α+β) = %.4g", paramBound, pr.alpha/(pr.alpha+pr.beta))
@@ -449,11 +460,15 @@ func (pr prior) predictAt(metric Metric, d *fitData, k float64) float64 {
 // kMax. leader is the model ahead in the data at kMax; the warning says
 // when the fits disagree with it, or why there is no prediction.
 func predictCrossover(metric Metric, a, b string, fa, fb *fitBoot, kMax, kLimit int, level float64, leader string) (*PredictedCrossover, string) {
+	if err := errors.Join(fa.ft.err, fb.ft.err); err != nil {
+		why := ""
+		if errors.Is(err, ErrNotIdentifiable) {
+			why = " (every shared problem has one sample)"
+		}
+		return nil, fmt.Sprintf("%s vs %s: no predicted crossover: %v%s", a, b, err, why)
+	}
 	nan := math.NaN()
 	pc := &PredictedCrossover{K: nan, Lo: nan, Hi: nan, Share: nan, KLimit: kLimit}
-	if err := errors.Join(fa.ft.err, fb.ft.err); err != nil {
-		return pc, fmt.Sprintf("%s vs %s: no predicted crossover: %v (every shared problem has one sample)", a, b, err)
-	}
 	k0, kLim := float64(max(kMax, 1)), float64(kLimit)
 	fA := func(k float64) float64 { return fa.ft.prior.predictAt(metric, fa.data, k) }
 	fB := func(k float64) float64 { return fb.ft.prior.predictAt(metric, fb.data, k) }
@@ -514,5 +529,8 @@ func orTied(label string) string {
 
 // describeFitError turns a fit's error into a report warning.
 func describeFitError(label string, err error) string {
+	if errors.Is(err, ErrTooLarge) {
+		return fmt.Sprintf("%s: nothing beyond its n is predicted: %v", label, err)
+	}
 	return fmt.Sprintf("%s: %v: every problem has one sample, so the spread of success rates, and anything beyond k = 1, cannot be predicted", label, err)
 }

@@ -234,3 +234,26 @@ func TestMajorityThroughAnalyze(t *testing.T) {
 	v, _ := GPassValue(4, 2, 3, 0.75)
 	assert.InDelta(t, v, rep.Models[0].Curve[2].Value, 1e-15)
 }
+
+// TestFitTooMuchWork: 5,000 distinct tallies at n = 65,536 with 200 fit
+// replicates would take minutes: not fitted, with why, and the measured
+// curve and crossover are still there.
+func TestFitTooMuchWork(t *testing.T) {
+	m := &Model{Label: "wide"}
+	for i := range 5000 {
+		m.Problems = append(m.Problems, Problem{ID: fmt.Sprint(i), N: MaxN, C: i * 13})
+	}
+	other := &Model{Label: "other"}
+	for i := range 5000 {
+		other.Problems = append(other.Problems, Problem{ID: fmt.Sprint(i), N: MaxN, C: (i % 4) * 1000})
+	}
+	rep, err := Analyze([]*Model{m, other}, Options{Boot: 0, FitBoot: 200, Extrapolate: 1 << 20, K: []int{1, MaxN, 1 << 20}})
+	require.NoError(t, err)
+	assert.Equal(t, "not fitted: fitting 5000 distinct (n, c) tallies up to n = 65536 with 200 bootstrap replicates needs about 1.1e+09 steps, more than 5e+08 (fewer replicates need fewer): beyond passk's limits", rep.Models[0].Fit.Note)
+	assert.Len(t, rep.Models[0].Curve, 2, "measured points only")
+	assert.Contains(t, rep.Warnings, "wide: nothing beyond its n is predicted: fitting 5000 distinct (n, c) tallies up to n = 65536 with 200 bootstrap replicates needs about 1.1e+09 steps, more than 5e+08 (fewer replicates need fewer): beyond passk's limits")
+	require.Len(t, rep.Crossovers, 1)
+	assert.Nil(t, rep.Crossovers[0].Prediction)
+	require.Len(t, rep.Models[1].Curve, 3, "the other model is predicted")
+	assert.True(t, rep.Models[1].Curve[2].Predicted)
+}

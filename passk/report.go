@@ -85,6 +85,8 @@ type Crossover struct {
 	OnlyB  int       `json:"only_b"` // problems only B has (not compared)
 	All    []float64 `json:"all"`    // every crossing, in increasing k
 
+	// Prediction is where the fitted curves cross beyond KMax, when
+	// extrapolating and both fits succeed (else nil, with a warning).
 	Prediction *PredictedCrossover `json:"-"`
 }
 
