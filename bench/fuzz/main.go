@@ -1,11 +1,12 @@
 // Command fuzz runs passk's fuzzing campaign (issue 8): every fuzz target of
 // the readers (passk/format), the JSON scanner (passk/internal/jsonscan) and
-// the share-link decoder (web/share), one at a time, each until it has found
+// the share-link decoder (web/share) and the session import (wasm/app), one at a time, each until it has found
 // no new interesting input for a while, and writes a table of what each did.
 //
 // Each target runs with one fuzzing worker (-parallel 1) from its seed
 // corpus only (a fresh fuzz cache, so a run does not start from an earlier
-// run's findings), for at least -min and at most -max, and is stopped once
+// run's findings; with -cache DIR, from those kept in DIR), for at least
+// -min and at most -max, and is stopped once
 // -quiet has passed since its last new interesting input. A crash stops the
 // target; go test has then written the failing input to the package's
 // testdata/fuzz/FuzzX/, where plain go test runs it from then on.
@@ -294,8 +295,12 @@ func report(w io.Writer, cfg *config, results []*result, goVersion string, start
 	fmt.Fprintf(w, "- Date: %s to %s (wall time %s)\n", start.UTC().Format("2006-01-02 15:04 MST"), end.UTC().Format("15:04 MST"), end.Sub(start).Round(time.Second))
 	fmt.Fprintf(w, "- Machine: %s, %d CPUs (%s); load average %s at the start, %s at the end\n", measure.CPUModel(), runtime.NumCPU(), uname(), loadBefore, loadAfter)
 	fmt.Fprintf(w, "- Go: %s\n", goVersion)
-	fmt.Fprintf(w, "- Rule: one target at a time, `-parallel %d`, from its seed corpus only (a fresh fuzz cache); stopped once %s passed without a new interesting input, after at least %s and at most %s; at most %s minimizing each new input. \"Minimizing\" is the time in progress lines with no new execs: go test counts a minimization's execs when it ends.\n\n",
-		cfg.parallel, cfg.quiet, cfg.min, cfg.max, cfg.minimize)
+	from := "from its seed corpus only (a fresh fuzz cache)"
+	if cfg.cache != "" {
+		from = "from its seed corpus and the corpus earlier runs found (kept in the -cache directory; \"new interesting\" counts only this run's)"
+	}
+	fmt.Fprintf(w, "- Rule: one target at a time, `-parallel %d`, %s; stopped once %s passed without a new interesting input, after at least %s and at most %s; at most %s minimizing each new input. \"Minimizing\" is the time in progress lines with no new execs: go test counts a minimization's execs when it ends.\n\n",
+		cfg.parallel, from, cfg.quiet, cfg.min, cfg.max, cfg.minimize)
 	fmt.Fprintf(w, "| package | target | time | minimizing | execs | execs/s | new interesting | corpus | last new at | stopped |\n")
 	fmt.Fprintf(w, "|---|---|--:|--:|--:|--:|--:|--:|--:|---|\n")
 	var total time.Duration
