@@ -311,12 +311,23 @@ func analyze(models []*Model, opt Options, curves bool) (*Report, error) {
 		return nil, pl.err
 	}
 
-	outs := make(map[*bootSpec]bootOut, len(pl.specs))
-	means := make(map[*bootSpec][][]float64, len(pl.specs))
+	var work float64
 	for _, s := range pl.specs {
 		if len(s.bands) == 0 && len(s.pairs) == 0 {
 			s.boot = 0
 		}
+		work += s.work()
+	}
+	if work > maxBootWork {
+		for _, s := range pl.specs {
+			s.boot = 0
+		}
+		rep.Boot = 0
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("no bootstrap: the bands and crossover intervals of these %d models (%d bootstraps) need about %.2g steps, more than %.2g; fewer models or fewer replicates need fewer", len(models), len(pl.specs), work, float64(maxBootWork)))
+	}
+	outs := make(map[*bootSpec]bootOut, len(pl.specs))
+	means := make(map[*bootSpec][][]float64, len(pl.specs))
+	for _, s := range pl.specs {
 		outs[s] = s.run()
 		for _, v := range s.views {
 			means[s] = append(means[s], v.mean())
@@ -330,7 +341,7 @@ func analyze(models []*Model, opt Options, curves bool) (*Report, error) {
 			mean, ks := means[job.spec][job.view], job.spec.views[job.view].t.ks
 			for j, p := range job.pos {
 				pt := Point{K: ks[p], Value: mean[p], Lo: math.NaN(), Hi: math.NaN()}
-				if job.band >= 0 {
+				if job.band >= 0 && rep.Boot > 0 {
 					out := outs[job.spec]
 					pt.Lo, pt.Hi = out.lo[job.band][j], out.hi[job.band][j]
 				}
@@ -344,7 +355,7 @@ func analyze(models []*Model, opt Options, curves bool) (*Report, error) {
 		var ca, cb, last []float64
 		if job.spec != nil {
 			ca, cb = means[job.spec][job.a][:job.K], means[job.spec][job.b][:job.K]
-			if opt.Boot > 0 {
+			if rep.Boot > 0 {
 				last = outs[job.spec].last[job.pair]
 			}
 		}

@@ -210,3 +210,26 @@ func TestDistinctNOnAGrid(t *testing.T) {
 		assert.InDelta(t, want/3000, pt.Value, 1e-12, "k = %d", pt.K)
 	}
 }
+
+// TestBootstrapTooMuchWork: 24 models that each lack one problem the others
+// have need a paired bootstrap per pair (276 of them): too much work, so
+// the analysis runs without a bootstrap and says so; curves and crossovers
+// are still there.
+func TestBootstrapTooMuchWork(t *testing.T) {
+	var ms []*Model
+	for j := range 24 {
+		m := &Model{Label: fmt.Sprint("m", j)}
+		for i := range 10000 {
+			m.Problems = append(m.Problems, Problem{ID: fmt.Sprint(i), N: 16, C: (i*7 + j) % 17})
+		}
+		m.Problems = append(m.Problems, Problem{ID: fmt.Sprint("only", j), N: 16, C: 3})
+		ms = append(ms, m)
+	}
+	rep, err := Analyze(ms, Options{Boot: 1000, K: []int{1, 16}})
+	require.NoError(t, err)
+	assert.Equal(t, 0, rep.Boot)
+	assert.Contains(t, rep.Warnings[len(rep.Warnings)-1], "no bootstrap: the bands and crossover intervals of these 24 models (300 bootstraps) need about")
+	assert.True(t, math.IsNaN(rep.Models[0].Curve[0].Lo))
+	assert.Len(t, rep.Crossovers, 276)
+	assert.True(t, math.IsNaN(rep.Crossovers[0].Lo))
+}

@@ -83,7 +83,36 @@ type bootSpec struct {
 	level float64
 	// cl, when set, are the items' classes, few enough that replicates
 	// draw class counts rather than items (resample.go).
-	cl *classes
+	cl     *classes
+	chosen bool // chooseSampler has run
+}
+
+// maxBootWork bounds the work of an analysis's bootstraps (replicates ×
+// the steps of one, see work): about 10 s natively. B = 1000 for 2 models
+// × 5,000 problems × every k up to 1,024 is 2.6·10⁸ (0.25 s); 16 models
+// that share all but one of 10,000 problems each (136 bootstraps) 4·10⁹;
+// 64 models like them with 30,000 problems (2,080 bootstraps) would be
+// about 10¹¹, and get no bootstrap, with a warning.
+const maxBootWork = 4e9
+
+// work is the steps of the bootstrap: per replicate, drawing the items (or
+// the classes), summing the views' tables and scanning the pairs.
+func (s *bootSpec) work() float64 {
+	if s.boot == 0 {
+		return 0
+	}
+	s.chooseSampler()
+	per := float64(s.items) * float64(1+len(s.views))
+	if s.cl != nil {
+		per = s.cl.cost() + float64(len(s.cl.size)*len(s.views))
+	}
+	for _, v := range s.views {
+		per += float64(len(v.t.vals))
+	}
+	for _, p := range s.pairs {
+		per += float64(p.K)
+	}
+	return float64(s.boot) * per
 }
 
 func (s *bootSpec) addView(v *view) int {
@@ -231,6 +260,10 @@ var classSampling = true
 // chooseSampler draws replicates class by class when that is much cheaper
 // than drawing every item: when the classes are few next to the items.
 func (s *bootSpec) chooseSampler() {
+	if s.chosen {
+		return
+	}
+	s.chosen = true
 	if !classSampling || s.items < 4096 {
 		return
 	}
