@@ -369,6 +369,8 @@ func TestParseSessionRefuses(t *testing.T) {
 		{"{\"passk_session\":1,\n\"models\": [}", "line 2"},
 		{`{"passk_session":1,"models":[{"label":"a","problems":[{"id":"p","n":"4","c":1}]}]}`, "JSON string"},
 		{`[1]`, "not a valid passk session"},
+		{`{"passk_session":1,"created":"0000-01-01T00:00:00+01:00"}`, `"created" is 0000-01-01T00:00:00+01:00, expected a time in the years 0 to 9999 (UTC)`},
+		{`{"passk_session":1,"updated":"9999-12-31T23:00:00-02:00"}`, `"updated" is 9999-12-31T23:00:00-02:00`},
 	} {
 		_, err := ParseSession([]byte(tt.in))
 		if err == nil || !errors.Is(err, ErrSession) || !strings.Contains(err.Error(), tt.want) {

@@ -288,6 +288,14 @@ func ParseSession(data []byte) (*Session, error) {
 			s.NextKey++
 		}
 	}
+	for _, t := range []struct {
+		name string
+		t    time.Time
+	}{{"created", s.Created}, {"updated", s.Updated}} {
+		if y := t.t.UTC().Year(); y < 0 || y > 9999 {
+			return nil, fmt.Errorf("%w: %q is %s, expected a time in the years 0 to 9999 (UTC)", ErrSession, t.name, t.t.Format(time.RFC3339))
+		}
+	}
 	now := time.Now()
 	if s.Created.IsZero() {
 		s.Created = now
