@@ -233,3 +233,22 @@ func TestBootstrapTooMuchWork(t *testing.T) {
 	assert.Len(t, rep.Crossovers, 276)
 	assert.True(t, math.IsNaN(rep.Crossovers[0].Lo))
 }
+
+// TestTableBudget: a table is built while the budget has room for one more
+// row, and is charged what it holds.
+func TestTableBudget(t *testing.T) {
+	m := distinctN(40)
+	gr := groupFor(PassAtK, m.Problems, nil)
+	ks := DenseGrid(MaxN - 39)
+	big := &tableBudget{left: 1 << 40}
+	tb, err := newTable(PassAtK, gr.keys, ks, big)
+	require.NoError(t, err)
+	size := len(tb.vals)
+	assert.Equal(t, 1<<40-size, big.left)
+	exact := &tableBudget{left: size + len(ks)}
+	_, err = newTable(PassAtK, gr.keys, ks, exact)
+	require.NoError(t, err)
+	assert.Equal(t, len(ks), exact.left)
+	_, err = newTable(PassAtK, gr.keys, ks, &tableBudget{left: size - 1})
+	assert.ErrorIs(t, err, ErrTooLarge)
+}

@@ -124,14 +124,22 @@ func newTable(m Metric, keys []groupKey, ks []int, budget *tableBudget) (*table,
 		t.off = make([]int, len(keys)+1)
 		return t, nil
 	}
-	if len(ks) > budget.left {
-		return nil, budget.exceeded(len(keys), ks)
-	}
 	kmax := ks[len(ks)-1]
+	// Each row adds at most len(ks) values: a row is only computed while
+	// the budget has room for it.
+	room := func() error {
+		if len(t.vals)+len(ks) > budget.left {
+			return budget.exceeded(len(keys), ks)
+		}
+		return nil
+	}
 	if m.NeedsAnswers() {
 		// Majority vote: values at the grid's k only, no saturation.
 		var lf logFactorials
 		for _, key := range keys {
+			if err := room(); err != nil {
+				return nil, err
+			}
 			if key.n >= len(lf) {
 				lf = newLogFactorials(key.n) // keys are sorted by n
 			}
@@ -141,9 +149,6 @@ func newTable(m Metric, keys []groupKey, ks []int, budget *tableBudget) (*table,
 			}
 			t.vals = append(t.vals, vals...)
 			t.off = append(t.off, len(t.vals))
-			if len(t.vals)+len(ks) > budget.left {
-				return nil, budget.exceeded(len(keys), ks)
-			}
 		}
 		t.vals = slices.Clip(t.vals)
 		budget.left -= len(t.vals)
@@ -155,6 +160,9 @@ func newTable(m Metric, keys []groupKey, ks []int, budget *tableBudget) (*table,
 		row = make([]float64, kmax)
 	}
 	for g, key := range keys {
+		if err := room(); err != nil {
+			return nil, err
+		}
 		if dense {
 			// Write straight into vals; L trims it.
 			start := len(t.vals)
@@ -173,9 +181,6 @@ func newTable(m Metric, keys []groupKey, ks []int, budget *tableBudget) (*table,
 			t.ones[g] = tail == 1
 		}
 		t.off = append(t.off, len(t.vals))
-		if len(t.vals)+kmax > budget.left {
-			return nil, budget.exceeded(len(keys), ks)
-		}
 	}
 	t.vals = slices.Clip(t.vals)
 	budget.left -= len(t.vals)
