@@ -478,14 +478,20 @@ type fitted struct {
 	err       error // ErrNotIdentifiable
 }
 
+// unfitted is the result of no fit: prior pr, NaN parameters, and err.
+func unfitted(pr prior, err error) fitted {
+	nan := math.NaN()
+	bf := BetaFit{Alpha: nan, Beta: nan, Pi: nan, LogLik: nan, AIC: nan}
+	ft := fitted{plain: bf, zi: bf, prior: pr, err: err}
+	ft.plain.Params, ft.zi.Params = 2, 3
+	return ft
+}
+
 // fitBoth fits the plain and the zero-inflated prior to d and picks the
 // one with the lower AIC (the plain one on a tie).
 func fitBoth(d *fitData) fitted {
 	if pr, err, ok := d.degenerate(); ok {
-		nan := math.NaN()
-		bf := BetaFit{Alpha: nan, Beta: nan, Pi: nan, LogLik: nan, AIC: nan}
-		ft := fitted{plain: bf, zi: bf, prior: pr, err: err}
-		ft.plain.Params, ft.zi.Params = 2, 3
+		ft := unfitted(pr, err)
 		if pr.kind == priorZero || pr.kind == priorOne {
 			// The likelihood's supremum is 1, at the boundary.
 			ft.plain.LogLik, ft.zi.LogLik = 0, 0

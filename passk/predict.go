@@ -251,11 +251,8 @@ func newFitBoot(ps []Problem, items []int, B int, seed uint64) *fitBoot {
 	gr := groupTallies(ps, items)
 	fb := &fitBoot{items: len(items), data: newFitData(gr.keys, gr.counts())}
 	if work := fb.data.work() * float64(fitEvals+fitRefitEvals*B); work > maxFitWork {
-		nan := math.NaN()
-		bf := BetaFit{Alpha: nan, Beta: nan, Pi: nan, LogLik: nan, AIC: nan}
-		fb.ft = fitted{plain: bf, zi: bf, prior: prior{kind: priorNone},
-			err: fmt.Errorf("fitting %d distinct (n, c) tallies up to n = %d with %d bootstrap replicates needs about %.2g steps, more than %.2g (fewer replicates need fewer): %w", len(gr.keys), gr.keys[len(gr.keys)-1].n, B, work, float64(maxFitWork), ErrTooLarge)}
-		fb.ft.plain.Params, fb.ft.zi.Params = 2, 3
+		fb.ft = unfitted(prior{kind: priorNone}, fmt.Errorf("fitting %d distinct (n, c) tallies up to n = %d with %d bootstrap replicates needs about %.2g steps, more than %.2g (fewer replicates need fewer): %w",
+			len(gr.keys), gr.keys[len(gr.keys)-1].n, B, work, float64(maxFitWork), ErrTooLarge))
 		return fb
 	}
 	fb.ft = fitBoth(fb.data)
