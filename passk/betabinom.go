@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"slices"
 
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/optimize"
@@ -254,23 +255,11 @@ type bbObjective struct {
 }
 
 func (o *bbObjective) at(x []float64) {
-	if o.x != nil && equalFloats(o.x, x) {
+	if o.x != nil && slices.Equal(o.x, x) {
 		return
 	}
 	o.x = append(o.x[:0], x...)
 	o.f, o.grad = o.eval(x, o.grad[:0])
-}
-
-func equalFloats(a, b []float64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // eval computes the negative log-likelihood and its gradient at x.

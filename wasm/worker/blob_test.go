@@ -97,18 +97,6 @@ func TestBlobReaderRead(t *testing.T) {
 	}
 }
 
-func equalInts(a, b []int64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // TestBlobReaderReadAt: ReadAt returns exactly the bytes asked for, with
 // io.EOF when it returns fewer, at any offset and length, in any order,
 // and reads going on sequentially in small pieces take few slices.
@@ -134,7 +122,7 @@ func TestBlobReaderReadAt(t *testing.T) {
 	for off := int64(0); off < size; off += 4096 {
 		check(off, 4096)
 	}
-	if want := []int64{64 << 10, 128 << 10, 256 << 10, 512 << 10, 1 << 20, 1 << 20, size - (3<<20 - 64<<10)}; !equalInts(cb.slices, want) {
+	if want := []int64{64 << 10, 128 << 10, 256 << 10, 512 << 10, 1 << 20, 1 << 20, size - (3<<20 - 64<<10)}; !slices.Equal(cb.slices, want) {
 		t.Errorf("sequential reads took slices %v, want %v", cb.slices, want)
 	}
 	// Anywhere, across window edges, large and small, in no order.

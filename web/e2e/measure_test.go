@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"flag"
 	"fmt"
+	machine "github.com/passk/passk/internal/measure"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -65,8 +66,8 @@ func TestMeasure(t *testing.T) {
 	saved := handler
 	handler = h
 	defer func() { handler = saved }()
-	t.Logf("load average at the start: %s", loadAverage())
-	defer func() { t.Logf("load average at the end: %s", loadAverage()) }()
+	t.Logf("load average at the start: %s", machine.LoadAvg(" "))
+	defer func() { t.Logf("load average at the end: %s", machine.LoadAvg(" ")) }()
 
 	what := map[string]bool{}
 	for _, w := range strings.Split(*measureWhat, ",") {
@@ -206,18 +207,6 @@ func rounded(v []float64, unit string) string {
 		s[i] = fmt.Sprintf("%.0f", x)
 	}
 	return "(" + strings.Join(s, ", ") + " " + unit + ")"
-}
-
-func loadAverage() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "unknown"
-	}
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return "unknown"
-	}
-	return strings.Join(f[:3], " ")
 }
 
 // writeBigResults writes a human-eval results file of at least size bytes:
