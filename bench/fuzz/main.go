@@ -19,6 +19,13 @@
 //	bench/fuzz/run.sh                       # the whole campaign, about 80 to 100 minutes on 2 cores
 //	go run ./bench/fuzz -run 'FuzzCSV|FuzzDecode' -min 30s -max 1m -quiet 20s -o ''
 //
+// -coverage (with -cache DIR) fuzzes nothing: it runs each target as a plain
+// test with coverage on its seeds and the cache files found up to each time
+// and tells when the last input that reached a new statement was found
+// (see coverage.go); it writes to standard output, and to -o only when given.
+//
+//	go run ./bench/fuzz -coverage -cache /work/fuzzcache -run '^(FuzzDecode|FuzzRun)$'
+//
 // It is not part of make test.
 package main
 
@@ -79,6 +86,8 @@ func main() {
 	flag.StringVar(&cfg.logs, "logs", "", "keep each target's go test output in this directory")
 	flag.StringVar(&cfg.cache, "cache", "", "keep the corpora found in this directory (one subdirectory per target); a later run with the same directory starts from them")
 	flag.BoolVar(&cfg.verbose, "v", false, "print go test's output as it comes")
+	coverMode := flag.Bool("coverage", false, "fuzz nothing: measure the statement coverage of each target's -cache corpus over time")
+	sinceFlag := flag.String("since", "2026-11-29T01:41:00Z", "with -coverage, also the coverage of the cache files from before this time (RFC 3339)")
 	flag.Parse()
 	re, err := regexp.Compile(*run)
 	if err != nil {
@@ -86,6 +95,25 @@ func main() {
 	}
 	cfg.run = re
 	cfg.pkgs = strings.Split(*pkgs, ",")
+	if *coverMode {
+		since, err := time.Parse(time.RFC3339, *sinceFlag)
+		if err != nil {
+			fatalf("-since: %v", err)
+		}
+		if cfg.cache == "" {
+			fatalf("-coverage needs -cache")
+		}
+		// This mode writes to -o only when it is given.
+		given := false
+		flag.Visit(func(f *flag.Flag) { given = given || f.Name == "o" })
+		if !given {
+			cfg.out = ""
+		}
+		if err := coverage(&cfg, since); err != nil {
+			fatalf("%v", err)
+		}
+		return
+	}
 	if cfg.min > cfg.max {
 		fatalf("-min %v is more than -max %v", cfg.min, cfg.max)
 	}
