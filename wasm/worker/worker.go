@@ -54,6 +54,8 @@ type Worker struct {
 	tabs *tabs // the channel to the other tabs, nil while not in IndexedDB
 
 	addMu sync.Mutex // files are added one request at a time, in order
+
+	warmStop context.CancelFunc // stops the warm-up (app.WarmUp) at the first file
 }
 
 // Options configure Start.
@@ -76,7 +78,8 @@ type opened struct {
 
 // Start opens the store (IndexedDB, else memory, and says so), opens the
 // session open last, installs the message handler on self and posts
-// "ready". It returns the Worker once it takes requests.
+// "ready", then warms the readers up (app.WarmUp) until the first file
+// comes. It returns the Worker once it takes requests.
 //
 // When IndexedDB cannot open at once (another tab holds it open at an
 // older version: the open is blocked), the app starts in memory and says
@@ -112,6 +115,13 @@ func Start(ctx context.Context, opt Options) *Worker {
 	if later != nil {
 		go w.openLate(ctx, later)
 	}
+	warm, stop := context.WithCancel(ctx)
+	w.warmStop = stop
+	go func() {
+		if err := app.WarmUp(warm, app.WarmPause); err != nil {
+			js.Global().Get("console").Call("warn", "passk: "+err.Error())
+		}
+	}()
 	return w
 }
 
@@ -220,6 +230,7 @@ func (w *Worker) attach(ctx context.Context, s *IDBStore) {
 
 // Stop removes the message handler and releases it.
 func (w *Worker) Stop() {
+	w.warmStop()
 	if w.self.Get("onmessage").Equal(w.fn.Value) {
 		w.self.Set("onmessage", js.Null())
 	}
@@ -252,6 +263,11 @@ func (w *Worker) Receive(data js.Value) {
 		return
 	}
 	r := request{id: id, op: data.Get("op").String(), args: []byte("{}")}
+	if r.op == "add" {
+		// The user's file gets the thread; other requests run between
+		// the warm-up's reads, a few milliseconds apart.
+		w.warmStop()
+	}
 	if a := data.Get("args"); a.Type() == js.TypeObject {
 		r.args = []byte(js.Global().Get("JSON").Call("stringify", a).String())
 	}
@@ -451,8 +467,9 @@ type fileEvent struct {
 	Name     string   `json:"name"`
 	Size     int64    `json:"size"`
 	Read     int64    `json:"read"`
-	State    string   `json:"state"` // reading, done, error
-	Millis   int64    `json:"ms"`    // time spent reading so far
+	State    string   `json:"state"`  // reading, done, error
+	Millis   int64    `json:"ms"`     // time spent reading so far
+	WaitMs   int64    `json:"waitMs"` // of it, time spent waiting for the browser to read the file
 	Format   string   `json:"format,omitempty"`
 	Models   []string `json:"models,omitempty"`
 	Warnings []string `json:"warnings,omitempty"`
@@ -484,7 +501,7 @@ func (w *Worker) addFiles(ctx context.Context, files []js.Value, ids []int) (any
 		w.event("file", ev)
 		res, err := w.app.AddFile(ctx, ev.Name, br, nil)
 		br.Close()
-		ev.Read, ev.Millis = br.read, time.Since(start).Milliseconds()
+		ev.Read, ev.Millis, ev.WaitMs = br.read, time.Since(start).Milliseconds(), br.Waited().Milliseconds()
 		if err != nil {
 			failed++
 			ev.State, ev.Error = "error", err.Error()

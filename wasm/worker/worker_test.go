@@ -82,7 +82,7 @@ func TestBlobReader(t *testing.T) {
 	if _, err := br.ReadAt(make([]byte, 1), int64(len(data))); err != io.EOF {
 		t.Errorf("ReadAt at the end: %v", err)
 	}
-	// Close before the end stops the stream.
+	// Close before the end forgets the slices asked for.
 	br2 := NewBlobReader(newBlob(data, ""))
 	br2.Read(make([]byte, 10))
 	if err := br2.Close(); err != nil {

@@ -139,6 +139,8 @@ func readTwice(t *testing.T, path string, ok func(rows []string) bool) (first, a
 		tb.run(`window.longTasks = []; new PerformanceObserver(l => l.getEntries().forEach(e => longTasks.push(Math.round(e.duration)))).observe({type: 'longtask'})`)
 		tb.upload(path)
 		first = append(first, evalT[float64](tb, `Number(document.querySelector('#filelist li').dataset.ms)`))
+		t.Logf("%s: first read %s ms, of it %s ms waiting for the browser's reads", filepath.Base(path),
+			tb.eval(`document.querySelector('#filelist li').dataset.ms`), tb.eval(`String(document.querySelector('#filelist li').dataset.waitMs)`))
 		if long := tb.eval(`JSON.stringify(longTasks)`); long != "[]" {
 			t.Logf("%s: main-thread long tasks (ms): %s", filepath.Base(path), long)
 		}
