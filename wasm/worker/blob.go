@@ -17,9 +17,9 @@ import (
 // Inspect .eval logs) and Size, which package passk/format uses when it
 // can.
 //
-// Read takes the blob in slices of readChunk bytes (Blob.slice(a,
-// b).arrayBuffer()), with readDepth of them asked for ahead, so that the
-// browser reads the file while Go parses what came before; each is copied
+// Read takes the blob in slices (Blob.slice(a, b).arrayBuffer()): its head,
+// then readChunk bytes each, with readDepth of them asked for ahead, so that
+// the browser reads the file while Go parses what came before; each is copied
 // once into a buffer Go reuses: Go holds one slice of the file at a time.
 // (Blob.stream() hands over chunks of 64 KiB to 1 MiB, one at a time: in
 // Chromium that read a 105 MB file at half the rate, reading and parsing
@@ -69,9 +69,14 @@ const (
 // 2.5 ms per MB (as parsing keeps it), 8 MiB slices 3 ahead read at 230
 // MB/s, 4 MiB slices 4 ahead at 176 MB/s, and the stream's chunks (4 reads
 // ahead) at 161 MB/s.
+//
+// The first slice is small, and asked for alone: the format is told from
+// the file's head, and a zip archive (an Inspect .eval log) is then read
+// through ReadAt, not Read.
 const (
-	readChunk = 8 << 20
-	readDepth = 3
+	readChunk  = 8 << 20
+	readDepth  = 3
+	firstChunk = 256 << 10
 )
 
 // pendingSlice is a slice Read asked for: the promise of its bytes [start, end).
@@ -114,7 +119,14 @@ func (b *BlobReader) Read(p []byte) (int, error) {
 // blob's size: a file that grew since it was chosen gives it.
 func (b *BlobReader) fill() error {
 	for len(b.pending) < readDepth && b.next < b.size {
-		start, end := b.next, min(b.next+readChunk, b.size)
+		if len(b.pending) > 0 && b.pending[0].start == 0 {
+			break // only the head, until it has been taken
+		}
+		chunk := int64(readChunk)
+		if b.next == 0 {
+			chunk = firstChunk
+		}
+		start, end := b.next, min(b.next+chunk, b.size)
 		ask := end
 		if end == b.size {
 			ask++

@@ -45,13 +45,16 @@ func testData(n int) []byte {
 }
 
 // TestBlobReaderRead: Read delivers the blob exactly, whatever the sizes
-// of the reads, in slices of readChunk bytes (the last asking for one byte
-// more, to see a file that grew), with Progress called as they arrive, up
-// to the blob's size.
+// of the reads, in slices: its head (firstChunk bytes), then readChunk
+// bytes each (the last asking for one byte more, to see a file that
+// grew), with Progress called as they arrive, up to the blob's size.
 func TestBlobReaderRead(t *testing.T) {
-	for _, size := range []int{0, 1, 64<<10 - 1, 64 << 10, 64<<10 + 1, 9<<20 + 123, 3 * readChunk, 4*readChunk + 1} {
+	for _, size := range []int{0, 1, 64<<10 - 1, 64 << 10, firstChunk, firstChunk + 1, 9<<20 + 123, 3*readChunk + firstChunk, 4*readChunk + 1} {
 		var want []int64
-		for left := int64(size); left > 0; left -= readChunk {
+		if size > 0 {
+			want = append(want, min(int64(size), firstChunk))
+		}
+		for left := int64(size) - firstChunk; left > 0; left -= readChunk {
 			want = append(want, min(left, readChunk))
 		}
 		if len(want) > 0 {
