@@ -38,6 +38,9 @@ type BlobReader struct {
 	size int64
 
 	// Read.
+	cur     js.Value       // the slice being read (a Uint8Array)
+	curPos  int            // how much of it went to buf
+	curLen  int            // its length
 	pending []pendingSlice // the slices asked for and not taken yet, in order
 	next    int64          // where the next slice to ask for starts
 	buf     []byte         // the current slice
@@ -77,6 +80,7 @@ const (
 	readChunk  = 8 << 20
 	readDepth  = 3
 	firstChunk = 256 << 10
+	readPiece  = 256 << 10 // what Read copies into Go's memory at a time
 )
 
 // pendingSlice is a slice Read asked for: the promise of its bytes [start, end).
@@ -139,17 +143,41 @@ func (b *BlobReader) fill() error {
 		b.next = end
 	}
 	b.pos, b.buf = 0, b.buf[:0]
-	if len(b.pending) == 0 {
-		return io.EOF
+	if b.curPos == b.curLen {
+		if len(b.pending) == 0 {
+			return io.EOF
+		}
+		sl := b.pending[0]
+		b.pending[0] = pendingSlice{}
+		b.pending = b.pending[1:]
+		ab, err := b.await(sl.p)
+		if err != nil {
+			return err
+		}
+		arr := uint8Array.New(ab)
+		n := arr.Get("byteLength").Int()
+		if int64(n) > sl.end-sl.start {
+			return b.longer()
+		}
+		if int64(n) < sl.end-sl.start {
+			return b.changed(sl.start + int64(n))
+		}
+		b.cur, b.curPos, b.curLen = arr, 0, n
+		b.fetched(n)
 	}
-	sl := b.pending[0]
-	b.pending[0] = pendingSlice{}
-	b.pending = b.pending[1:]
-	ab, err := b.await(sl.p)
-	if err != nil {
-		return err
+	// The slice goes to Go a piece at a time, each parsed while it is in
+	// the processor's cache.
+	n := min(readPiece, b.curLen-b.curPos)
+	if cap(b.buf) < n {
+		b.buf = make([]byte, readPiece)
 	}
-	return b.copyIn(&b.buf, ab, sl.start, sl.end)
+	b.buf = b.buf[:n]
+	js.CopyBytesToGo(b.buf, b.cur.Call("subarray", b.curPos, b.curPos+n))
+	b.curPos += n
+	if b.curPos == b.curLen {
+		b.cur = js.Undefined()
+	}
+	return nil
 }
 
 // cancel forgets the slices asked for. Their promises still settle; one
@@ -309,6 +337,7 @@ func (b *BlobReader) Close() error {
 	}
 	b.cancel()
 	b.buf, b.pos = nil, 0
+	b.cur, b.curPos, b.curLen = js.Undefined(), 0, 0
 	b.mu.Lock()
 	b.win = nil
 	b.mu.Unlock()

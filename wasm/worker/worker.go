@@ -564,3 +564,4 @@ func toJS(v any) (js.Value, error) {
 	}
 	return js.Global().Get("JSON").Call("parse", string(data)), nil
 }
+
