@@ -564,4 +564,3 @@ func toJS(v any) (js.Value, error) {
 	}
 	return js.Global().Get("JSON").Call("parse", string(data)), nil
 }
-
