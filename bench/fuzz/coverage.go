@@ -13,10 +13,8 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -149,19 +147,6 @@ func coverage(cfg *config, since time.Time) error {
 	for i, pkg := range cfg.pkgs {
 		rel := strings.TrimPrefix(filepath.Clean(pkg), "./")
 		dir := filepath.Join(scratch, rel)
-		// Build only the packages with a selected target.
-		names, err := fuzzNames(dir)
-		if err != nil {
-			results = append(results, &coverResult{pkg: pkg, name: "(list)", err: err})
-			continue
-		}
-		selected := false
-		for _, name := range names {
-			selected = selected || cfg.run.MatchString(name)
-		}
-		if !selected {
-			continue
-		}
 		list := pkgCoverList(rel)
 		bin := filepath.Join(tmp, fmt.Sprintf("pkg%d.test", i))
 		fmt.Fprintf(os.Stderr, "building %s (covering %s)\n", pkg, list)
@@ -171,17 +156,12 @@ func coverage(cfg *config, since time.Time) error {
 			results = append(results, &coverResult{pkg: pkg, name: "(build)", err: fmt.Errorf("go test -c: %v\n%s", err, out)})
 			continue
 		}
-		cmd := exec.Command(bin, "-test.list", "^Fuzz")
-		cmd.Dir = dir
-		listed, err := cmd.Output()
+		names, err := fuzzTargets(bin, dir, cfg.run)
 		if err != nil {
-			results = append(results, &coverResult{pkg: pkg, name: "(list)", err: fmt.Errorf("listing the fuzz targets: %v", err)})
+			results = append(results, &coverResult{pkg: pkg, name: "(list)", err: err})
 			continue
 		}
-		for _, name := range strings.Fields(string(listed)) {
-			if !strings.HasPrefix(name, "Fuzz") || !cfg.run.MatchString(name) {
-				continue
-			}
+		for _, name := range names {
 			fmt.Fprintf(os.Stderr, "%s %s\n", pkg, name)
 			cache := filepath.Join(cfg.cache, filepath.Base(rel), name, name)
 			r := coverTarget(bin, dir, tmp, cache, name, since)
@@ -217,29 +197,6 @@ func coverage(cfg *config, since time.Time) error {
 		return fmt.Errorf("%d of %d targets failed", failed, len(results))
 	}
 	return nil
-}
-
-// fuzzNames is the names of the Fuzz functions in the test files of the
-// package in dir, found without building it.
-func fuzzNames(dir string) ([]string, error) {
-	paths, err := filepath.Glob(filepath.Join(dir, "*_test.go"))
-	if err != nil {
-		return nil, err
-	}
-	var names []string
-	fset := token.NewFileSet()
-	for _, path := range paths {
-		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
-		if err != nil {
-			return nil, err
-		}
-		for _, d := range f.Decls {
-			if fn, ok := d.(*ast.FuncDecl); ok && fn.Recv == nil && strings.HasPrefix(fn.Name.Name, "Fuzz") {
-				names = append(names, fn.Name.Name)
-			}
-		}
-	}
-	return names, nil
 }
 
 // coverTarget measures one target: bin is its package's instrumented test
@@ -330,25 +287,13 @@ func firstEqual(m int, final coverSet, cover func(k int) (coverSet, error)) (int
 		if err != nil {
 			return 0, err
 		}
-		if sameSet(set, final) {
+		if maps.Equal(set, final) {
 			hi = mid
 		} else {
 			lo = mid + 1
 		}
 	}
 	return lo, nil
-}
-
-func sameSet(a, b coverSet) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k := range a {
-		if !b[k] {
-			return false
-		}
-	}
-	return true
 }
 
 // mtimeBefore describes the mtime of the last of the first n files.

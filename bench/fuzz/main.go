@@ -158,16 +158,12 @@ func campaign(cfg *config) error {
 		if _, err := output("go", "test", "-c", "-fuzz=.", "-o", bin, pkg); err != nil {
 			return err
 		}
-		list := exec.Command(bin, "-test.list", "^Fuzz")
-		list.Dir = dir
-		names, err := list.Output()
+		names, err := fuzzTargets(bin, dir, cfg.run)
 		if err != nil {
-			return fmt.Errorf("listing the fuzz targets of %s: %v", pkg, err)
+			return fmt.Errorf("%s: %v", pkg, err)
 		}
-		for _, name := range strings.Fields(string(names)) {
-			if strings.HasPrefix(name, "Fuzz") && cfg.run.MatchString(name) {
-				targets = append(targets, target{pkg, dir, bin, name})
-			}
+		for _, name := range names {
+			targets = append(targets, target{pkg, dir, bin, name})
 		}
 	}
 	if len(targets) == 0 {
@@ -355,6 +351,24 @@ func thousands(n int64) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
+}
+
+// fuzzTargets lists the fuzz targets of the test binary bin (run in dir,
+// its package's directory) whose names match run.
+func fuzzTargets(bin, dir string, run *regexp.Regexp) ([]string, error) {
+	cmd := exec.Command(bin, "-test.list", "^Fuzz")
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("listing the fuzz targets: %v", err)
+	}
+	var names []string
+	for _, name := range strings.Fields(string(out)) {
+		if strings.HasPrefix(name, "Fuzz") && run.MatchString(name) {
+			names = append(names, name)
+		}
+	}
+	return names, nil
 }
 
 func output(name string, args ...string) (string, error) {
