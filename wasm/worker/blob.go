@@ -19,13 +19,17 @@ import (
 //
 // Read takes the blob in slices (Blob.slice(a, b).arrayBuffer()): its head,
 // then readChunk bytes each, with readDepth of them asked for ahead, so that
-// the browser reads the file while Go parses what came before. A slice goes
-// to Go readPiece bytes at a time, copied into a buffer Go reuses, so that
-// each piece is parsed while it is in the processor's cache: Go holds one
-// piece of the file at a time, JavaScript the slices on their way. (Reading
-// by Blob.stream(), whose chunks of 64 KiB to 1 MiB come one at a time, the
-// first 105 MB file of a page read at 154–161 MB/s in Chromium; whole 8 MiB
-// slices copied at once at 156–178; this way at 188–215.)
+// the browser reads the file while Go parses what came before. A browser
+// reads a blob in tasks of the thread that asked, which is busy here while
+// Go parses: where worker.js offers passkReadSlice, the slices ahead are
+// read by a worker of their own (web/site/static/reader.js) and transferred
+// here whole. A slice goes to Go readPiece bytes at a time, copied into a
+// buffer Go reuses, so that each piece is parsed while it is in the
+// processor's cache: Go holds one piece of the file at a time, JavaScript
+// the slices on their way. (Reading by Blob.stream(), whose chunks of 64 KiB
+// to 1 MiB come one at a time, the first 105 MB file of a page read at
+// 154–161 MB/s in Chromium; whole 8 MiB slices copied at once at 156–178;
+// in pieces at 188–215; with the reads on their own thread, see the README.)
 //
 // ReadAt reads through a window of the blob (Blob.slice(a, b)), fetched
 // when a read falls outside it. Readers of zip members read small pieces
@@ -137,7 +141,7 @@ func (b *BlobReader) fill() error {
 		if end == b.size {
 			ask++
 		}
-		p, err := b.arrayBuffer(start, ask)
+		p, err := b.sliceAhead(start, ask)
 		if err != nil {
 			return err
 		}
@@ -216,6 +220,18 @@ func (b *BlobReader) longer() error {
 func (b *BlobReader) arrayBuffer(start, end int64) (js.Value, error) {
 	var p js.Value
 	err := catch(func() { p = b.blob.Call("slice", float64(start), float64(end)).Call("arrayBuffer") })
+	return p, err
+}
+
+// sliceAhead is arrayBuffer for the slices Read asks for ahead: read on
+// another thread where worker.js offers it (passkReadSlice), else here.
+func (b *BlobReader) sliceAhead(start, end int64) (js.Value, error) {
+	readSlice := js.Global().Get("passkReadSlice")
+	if readSlice.Type() != js.TypeFunction {
+		return b.arrayBuffer(start, end)
+	}
+	var p js.Value
+	err := catch(func() { p = readSlice.Invoke(b.blob, float64(start), float64(end)) })
 	return p, err
 }
 

@@ -24,6 +24,7 @@ var (
 	measureLoads = flag.Int("measure-loads", 10, "page loads TestMeasure times, each a first visit and a visit the service worker serves")
 	measureRuns  = flag.Int("measure-runs", 3, "times TestMeasure reads each file, each in a fresh tab")
 	measureWhat  = flag.String("measure-what", "load,jsonl,eval,bootstrap", "what TestMeasure measures, of load, jsonl, eval and bootstrap")
+	measurePause = flag.Duration("measure-pause", 0, "how long after the app is ready TestMeasure drops the first file of a page (a user takes a few seconds to choose one)")
 	measureSite  = flag.String("measure-site", "", "the built site TestMeasure serves (default web/site/static, as make build leaves it): to compare builds")
 )
 
@@ -38,8 +39,8 @@ var (
 //     JSON (a zip archive of deflated members, read through ReadAt), as
 //     the page reports it (the time the worker took to read the file and
 //     keep the session), once the service worker has cached the app: the
-//     first file of a page, and the same file again in that page
-//     (-measure-runs each);
+//     first file of a page (dropped -measure-pause after the app is
+//     ready), and the same file again in that page (-measure-runs each);
 //   - the analysis the page runs for two models × 5,000 problems × n =
 //     1,024 (every k up to 1,024, B = 1,000 paired bootstrap replicates,
 //     as `go test -bench Analyze/2x5000 ./passk` times natively): from the
@@ -136,6 +137,7 @@ func measureEval(t *testing.T, dir string) {
 func readTwice(t *testing.T, path string, ok func(rows []string) bool) (first, again []float64) {
 	for range *measureRuns {
 		tb := settledTab(t)
+		time.Sleep(*measurePause)
 		tb.run(`window.longTasks = []; new PerformanceObserver(l => l.getEntries().forEach(e => longTasks.push(Math.round(e.duration)))).observe({type: 'longtask'})`)
 		tb.upload(path)
 		first = append(first, evalT[float64](tb, `Number(document.querySelector('#filelist li').dataset.ms)`))
@@ -149,6 +151,8 @@ func readTwice(t *testing.T, path string, ok func(rows []string) bool) (first, a
 		}
 		tb.upload(path)
 		again = append(again, evalT[float64](tb, `Number(document.querySelectorAll('#filelist li')[1].dataset.ms)`))
+		t.Logf("%s: again %s ms, of it %s ms waiting for the browser's reads", filepath.Base(path),
+			tb.eval(`document.querySelectorAll('#filelist li')[1].dataset.ms`), tb.eval(`String(document.querySelectorAll('#filelist li')[1].dataset.waitMs)`))
 	}
 	return first, again
 }

@@ -5,10 +5,16 @@ package e2e
 import (
 	"bufio"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/passk/passk/bench/gen"
 	"github.com/passk/passk/passk"
@@ -77,5 +83,87 @@ func TestReadStreamAndZip(t *testing.T) {
 		if full := evalT[bool](tb, sel+`.querySelector('progress').value === `+sel+`.querySelector('progress').max`); !full {
 			t.Errorf("%s: progress bar not full", filepath.Base(p))
 		}
+	}
+}
+
+// TestReadWithoutReaderThread: the worker reads the slices of a file on a
+// thread of its own (reader.js); where that thread does not start (the
+// server does not have reader.js) or fails with slices asked of it, the
+// app's worker reads the file itself, with the same rows as natively.
+func TestReadWithoutReaderThread(t *testing.T) {
+	jsonl := filepath.Join(t.TempDir(), "streamed_results.jsonl")
+	writeBigResults(t, jsonl, 20<<20)
+	f, err := format.ReadFile(jsonl, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		reader func(w http.ResponseWriter, r *http.Request)
+	}{
+		{"missing", http.NotFound},
+		{"failing", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/javascript")
+			fmt.Fprint(w, `onmessage = () => { throw new Error('the reader broke'); };`)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := newServer(t)
+			srv.serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == "/reader.js" {
+					tc.reader(w, r)
+					return
+				}
+				handler.ServeHTTP(w, r)
+			}))
+			tb := tabOn(t, srv, 1280, 900)
+			tb.open()
+			tb.upload(jsonl)
+			if !slices.Contains(srv.served(), "/reader.js") {
+				t.Errorf("the worker did not ask for reader.js: %q", srv.served())
+			}
+			sel := `document.querySelector('#filelist li[data-file="streamed_results.jsonl"]')`
+			if state := tb.eval(sel + `.dataset.state`); state != "done" {
+				t.Fatalf("state %q: %s", state, tb.eval(sel+`.textContent`))
+			}
+			got := tb.rowCells()
+			if len(got) != 1 || got[0].Problems != strconv.Itoa(len(f.Models[0].Problems)) || got[0].N != strconv.Itoa(f.Models[0].Problems[0].N) {
+				t.Errorf("rows %+v, want one of %d problems, n = %d", got, len(f.Models[0].Problems), f.Models[0].Problems[0].N)
+			}
+		})
+	}
+}
+
+// TestReadFileChangedBeforeItsTurn: a file chosen with others and changed
+// on disk while it waits its turn fails with the browser's NotReadableError
+// (its slices come from the reader thread), the session keeps the files
+// read before it, and a file chosen after it is read.
+func TestReadFileChangedBeforeItsTurn(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big_results.jsonl")
+	writeBigResults(t, big, 60<<20)
+	small := filepath.Join(dir, "small_results.jsonl")
+	writeBigResults(t, small, 1<<20)
+	tb := newTab(t, 1280, 900)
+	tb.do(chromedp.SetUploadFiles(chromedp.CSS(`input[type=file]`), []string{big, small}))
+	tb.poll(`document.querySelector('#filelist li[data-file="small_results.jsonl"]')?.dataset.state === 'queued'`, 30*time.Second)
+	if err := os.WriteFile(small, []byte(`{"task_id": "HumanEval/0", "completion": "", "passed": true}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sel := `document.querySelector('#filelist li[data-file="small_results.jsonl"]')`
+	tb.poll(sel+`.dataset.state === 'error'`, 120*time.Second)
+	if msg := tb.eval(sel + `.textContent`); !strings.Contains(msg, "NotReadableError") {
+		t.Errorf("the changed file's row says %q, want the browser's NotReadableError", msg)
+	}
+	tb.idle()
+	if state := tb.eval(`document.querySelector('#filelist li[data-file="big_results.jsonl"]').dataset.state`); state != "done" {
+		t.Errorf("the first file's state is %q", state)
+	}
+	if rows := tb.rows(); !slices.Equal(rows, []string{"big_results"}) {
+		t.Errorf("rows %q, want the first file's model", rows)
+	}
+	tb.upload(small)
+	if rows := tb.rows(); len(rows) != 2 {
+		t.Errorf("rows %q after choosing the changed file again", rows)
 	}
 }

@@ -1,7 +1,7 @@
 // Package site embeds the built browser app served by package web.
 //
 // static/ holds the committed files of the page (index.html, app.js,
-// worker.js, sw.js, style.css, favicon.svg); `make build` adds the files it
+// worker.js, reader.js, sw.js, style.css, favicon.svg); `make build` adds the files it
 // generates (app.wasm with its .gz and .br encodings, and wasm_exec.js from
 // the Go toolchain), which are not committed. Before a build the package
 // still compiles and serves the page, and the handler explains that the

@@ -12,7 +12,7 @@ import (
 // elsewhere; the only URL allowed is the SVG namespace, which is a name).
 func TestSite(t *testing.T) {
 	site := FS()
-	for _, name := range []string{"index.html", "app.js", "worker.js", "sw.js", "style.css", "favicon.svg"} {
+	for _, name := range []string{"index.html", "app.js", "worker.js", "reader.js", "sw.js", "style.css", "favicon.svg"} {
 		if _, err := fs.Stat(site, name); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}

@@ -7,7 +7,7 @@
 
 const BUILD = '__PASSK_BUILD__';
 const CACHE = `passk-${BUILD}`;
-const ASSETS = ['./', 'app.js', 'worker.js', 'wasm_exec.js', 'app.wasm', 'style.css', 'favicon.svg'];
+const ASSETS = ['./', 'app.js', 'worker.js', 'reader.js', 'wasm_exec.js', 'app.wasm', 'style.css', 'favicon.svg'];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
