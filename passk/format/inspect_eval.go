@@ -3,7 +3,8 @@ package format
 // Inspect .eval logs: zip archives. The model's name is read from
 // header.json (or, in a log still being written, _journal/start.json), then
 // the samples/<id>_epoch_<e>.json members in order of id and epoch (a few
-// decoded at once on several processors: see inspectWorkers). Every member
+// decoded at once on several processors: see inspectWorkers; in the browser,
+// inflated by the browser a few ahead: see MemberInflater). Every member
 // is decompressed under a bound (Options.MaxExpansion times its compressed
 // size, past 64 MiB) so a zip bomb is refused, not expanded.
 //
@@ -42,6 +43,11 @@ type inspectEvalScanner struct {
 	// most workers of them; with one worker, members are decoded in turn.
 	ahead   []chan inspectDecoded
 	workers int
+	// With a MemberInflater (the browser's), members are decoded in turn,
+	// the inflating of members[:len(inflating)] under way (nil for a
+	// member Go inflates).
+	inflater  MemberInflater
+	inflating []func() (*InflatedMember, error)
 }
 
 // inspectDecoded is a member decoded by a worker.
@@ -65,9 +71,10 @@ var inspectWorkers = func() int {
 }
 
 type inspectMember struct {
-	f     *zip.File
-	id    string
-	epoch int // from the name; -1 when it has none
+	f      *zip.File
+	id     string
+	epoch  int   // from the name; -1 when it has none
+	header int64 // where its local header is, when known; else -1
 }
 
 func openInspectEval(src *Source, opt *Options) (scanner, error) {
@@ -96,10 +103,16 @@ func openInspectEval(src *Source, opt *Options) (scanner, error) {
 		ratio = 1000
 	}
 	s := &inspectEvalScanner{file: src.Name, ratio: ratio, st: newInspectState(src.Name, opt), workers: inspectWorkers()}
+	var headers []int64 // where each member's local header is, for the inflater
+	if mi, ok := ra.(MemberInflater); ok {
+		if headers, ok = zipHeaderOffsets(ra, size, zr.File, inflateMaxDirectory); ok {
+			s.inflater, s.workers = mi, 1
+		}
+	}
 
 	var header, start *zip.File
 	var samples []inspectMember
-	for _, f := range zr.File {
+	for i, f := range zr.File {
 		switch {
 		case f.Name == "header.json":
 			header = f
@@ -113,7 +126,11 @@ func openInspectEval(src *Source, opt *Options) (scanner, error) {
 					id, epoch = base[:i], e
 				}
 			}
-			samples = append(samples, inspectMember{f, id, epoch})
+			header := int64(-1)
+			if headers != nil {
+				header = headers[i]
+			}
+			samples = append(samples, inspectMember{f, id, epoch, header})
 		}
 	}
 	if header == nil {
@@ -168,13 +185,18 @@ func inspectDigits(s string) bool {
 	return true
 }
 
-// open opens member f for reading under the expansion bound.
-func (s *inspectEvalScanner) open(f *zip.File) (io.ReadCloser, error) {
+// limit is the most member f may expand to.
+func (s *inspectEvalScanner) limit(f *zip.File) int64 {
 	limit := int64(math.MaxInt64)
 	if f.CompressedSize64 < uint64(math.MaxInt64/s.ratio) {
 		limit = s.ratio * int64(f.CompressedSize64)
 	}
-	limit = max(limit, expansionFloor)
+	return max(limit, expansionFloor)
+}
+
+// open opens member f for reading under the expansion bound.
+func (s *inspectEvalScanner) open(f *zip.File) (io.ReadCloser, error) {
+	limit := s.limit(f)
 	pos := Pos{File: s.file, Member: f.Name}
 	if f.UncompressedSize64 > uint64(limit) {
 		return nil, &SyntaxError{Pos: pos, Err: fmt.Errorf("%w: the member expands to %d bytes from %d, more than %d times its compressed size; refusing it as a decompression bomb", ErrTooLarge, f.UncompressedSize64, f.CompressedSize64, s.ratio)}
@@ -229,6 +251,18 @@ func (s *inspectEvalScanner) next(rec *Record) (bool, error) {
 // decodeNext returns the next member's sample, starting the decoding of
 // the members after it.
 func (s *inspectEvalScanner) decodeNext() (*inspectSample, error) {
+	if s.inflater != nil {
+		s.inflateAhead()
+		m, wait := s.members[0], s.inflating[0]
+		s.members[0], s.inflating[0] = inspectMember{}, nil
+		s.members, s.inflating = s.members[1:], s.inflating[1:]
+		if wait != nil {
+			if smp, ok := s.decodeInflated(m, wait); ok {
+				return smp, nil
+			}
+		}
+		return s.decode(m)
+	}
 	if s.workers <= 1 {
 		m := s.members[0]
 		s.members[0] = inspectMember{}
@@ -252,16 +286,64 @@ func (s *inspectEvalScanner) decodeNext() (*inspectSample, error) {
 	return d.smp, d.err
 }
 
+// inflateAhead asks the inflater for the members ahead of the next one,
+// within the bounds inflateAheadMembers and inflateAheadBytes.
+func (s *inspectEvalScanner) inflateAhead() {
+	var ahead uint64
+	for i, w := range s.inflating {
+		if w != nil {
+			ahead += s.members[i].f.UncompressedSize64
+		}
+	}
+	for i := len(s.inflating); i < min(len(s.members), inflateAheadMembers); i++ {
+		m := s.members[i]
+		f := m.f
+		if m.header < 0 || !inflatable(f, s.limit(f)) {
+			s.inflating = append(s.inflating, nil)
+			continue
+		}
+		if i > 0 && ahead+f.UncompressedSize64 > inflateAheadBytes {
+			break
+		}
+		ahead += f.UncompressedSize64
+		s.inflating = append(s.inflating, s.inflater.InflateMember(m.header, int64(f.CompressedSize64), int64(f.UncompressedSize64)))
+	}
+}
+
+// decodeInflated decodes member m from what the inflater gave (wait), and
+// reports whether that was the member, whole, and parsed.
+func (s *inspectEvalScanner) decodeInflated(m inspectMember, wait func() (*InflatedMember, error)) (*inspectSample, bool) {
+	im, err := wait()
+	if err != nil {
+		return nil, false
+	}
+	cm := &checkedMember{rc: im.R, after: im.After, f: m.f}
+	defer cm.Close()
+	smp, err := s.decodeFrom(m, cm)
+	if err != nil {
+		return nil, false
+	}
+	if _, err := io.Copy(io.Discard, cm); err != nil || !cm.ok() {
+		return nil, false
+	}
+	return smp, true
+}
+
 // decode reads the sample of member m. It uses nothing that another
 // member's decoding changes, so members can be decoded at once.
 func (s *inspectEvalScanner) decode(m inspectMember) (*inspectSample, error) {
-	f := m.f
-	rc, err := s.open(f)
+	rc, err := s.open(m.f)
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
-	d := newJWDecPooled(rc, s.file, f.Name)
+	return s.decodeFrom(m, rc)
+}
+
+// decodeFrom reads the sample of member m from r, its content.
+func (s *inspectEvalScanner) decodeFrom(m inspectMember, r io.Reader) (*inspectSample, error) {
+	f := m.f
+	d := newJWDecPooled(r, s.file, f.Name)
 	defer d.release()
 	smp, err := readInspectSample(d, d.next())
 	if err != nil {

@@ -42,6 +42,7 @@ import (
 type BlobReader struct {
 	blob js.Value
 	size int64
+	key  int // names the blob to the reader thread, which keeps chunks of it
 
 	// Read.
 	cur     js.Value       // the slice being read (a Uint8Array)
@@ -59,8 +60,9 @@ type BlobReader struct {
 	winOff int64
 	ahead  int // the size of the next window, if reads go on sequentially
 
-	read   int64         // bytes fetched from the blob, by Read and ReadAt
-	waited time.Duration // time spent waiting for the browser's reads
+	read     int64         // bytes fetched from the blob, by Read and ReadAt
+	inflated int           // members the browser inflated (InflateMember)
+	waited   time.Duration // time spent waiting for the browser's reads
 
 	// Progress, when set, is called after each chunk or window arrives
 	// with the bytes fetched so far and the blob's size.
@@ -97,8 +99,11 @@ type pendingSlice struct {
 
 // NewBlobReader returns a reader of blob.
 func NewBlobReader(blob js.Value) *BlobReader {
-	return &BlobReader{blob: blob, size: int64(blob.Get("size").Float()), ahead: firstAhead}
+	blobKeys++
+	return &BlobReader{blob: blob, size: int64(blob.Get("size").Float()), key: blobKeys, ahead: firstAhead}
 }
+
+var blobKeys int // the last BlobReader's key
 
 // Size returns the blob's size in bytes.
 func (b *BlobReader) Size() int64 { return b.size }

@@ -467,9 +467,10 @@ type fileEvent struct {
 	Name     string   `json:"name"`
 	Size     int64    `json:"size"`
 	Read     int64    `json:"read"`
-	State    string   `json:"state"`  // reading, done, error
-	Millis   int64    `json:"ms"`     // time spent reading so far
-	WaitMs   int64    `json:"waitMs"` // of it, time spent waiting for the browser to read the file
+	State    string   `json:"state"`    // reading, done, error
+	Millis   int64    `json:"ms"`       // time spent reading so far
+	WaitMs   int64    `json:"waitMs"`   // of it, time spent waiting for the browser to read the file
+	Inflated int      `json:"inflated"` // zip members the browser inflated (BlobReader.InflateMember)
 	Format   string   `json:"format,omitempty"`
 	Models   []string `json:"models,omitempty"`
 	Warnings []string `json:"warnings,omitempty"`
@@ -501,7 +502,7 @@ func (w *Worker) addFiles(ctx context.Context, files []js.Value, ids []int) (any
 		w.event("file", ev)
 		res, err := w.app.AddFile(ctx, ev.Name, br, nil)
 		br.Close()
-		ev.Read, ev.Millis, ev.WaitMs = br.read, time.Since(start).Milliseconds(), br.Waited().Milliseconds()
+		ev.Read, ev.Millis, ev.WaitMs, ev.Inflated = br.read, time.Since(start).Milliseconds(), br.Waited().Milliseconds(), br.inflated
 		if err != nil {
 			failed++
 			ev.State, ev.Error = "error", err.Error()

@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"archive/zip"
 	"bufio"
 	"fmt"
 	"net/http"
@@ -83,7 +84,29 @@ func TestReadStreamAndZip(t *testing.T) {
 		if full := evalT[bool](tb, sel+`.querySelector('progress').value === `+sel+`.querySelector('progress').max`); !full {
 			t.Errorf("%s: progress bar not full", filepath.Base(p))
 		}
+		// The members of the .eval logs were inflated by the browser, on
+		// the reader thread.
+		if want := sampleMembers(t, p); tb.eval(sel+`.dataset.inflated`) != strconv.Itoa(want) {
+			t.Errorf("%s: %s members inflated by the browser, want %d", filepath.Base(p), tb.eval(sel+`.dataset.inflated`), want)
+		}
 	}
+}
+
+// sampleMembers counts the samples/ members of the zip archive at path, 0
+// if it is not one.
+func sampleMembers(t *testing.T, path string) int {
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		return 0
+	}
+	defer zr.Close()
+	n := 0
+	for _, f := range zr.File {
+		if strings.HasPrefix(f.Name, "samples/") {
+			n++
+		}
+	}
+	return n
 }
 
 // TestReadWithoutReaderThread: the worker reads the slices of a file on a
@@ -91,12 +114,22 @@ func TestReadStreamAndZip(t *testing.T) {
 // server does not have reader.js) or fails with slices asked of it, the
 // app's worker reads the file itself, with the same rows as natively.
 func TestReadWithoutReaderThread(t *testing.T) {
-	jsonl := filepath.Join(t.TempDir(), "streamed_results.jsonl")
+	dir := t.TempDir()
+	jsonl := filepath.Join(dir, "streamed_results.jsonl")
 	writeBigResults(t, jsonl, 20<<20)
 	f, err := format.ReadFile(jsonl, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	eval := filepath.Join(dir, "small.eval")
+	fh, err := os.Create(eval)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := gen.InspectEval(fh, 20, 2, 3000, 3); err != nil {
+		t.Fatal(err)
+	}
+	fh.Close()
 	for _, tc := range []struct {
 		name   string
 		reader func(w http.ResponseWriter, r *http.Request)
@@ -118,7 +151,7 @@ func TestReadWithoutReaderThread(t *testing.T) {
 			}))
 			tb := tabOn(t, srv, 1280, 900)
 			tb.open()
-			tb.upload(jsonl)
+			tb.upload(jsonl, eval)
 			if !slices.Contains(srv.served(), "/reader.js") {
 				t.Errorf("the worker did not ask for reader.js: %q", srv.served())
 			}
@@ -126,8 +159,15 @@ func TestReadWithoutReaderThread(t *testing.T) {
 			if state := tb.eval(sel + `.dataset.state`); state != "done" {
 				t.Fatalf("state %q: %s", state, tb.eval(sel+`.textContent`))
 			}
+			ev := `document.querySelector('#filelist li[data-file="small.eval"]')`
+			if state, inflated := tb.eval(ev+`.dataset.state`), tb.eval(ev+`.dataset.inflated`); state != "done" || inflated != "0" {
+				t.Errorf("small.eval: state %q, %s members inflated by the browser; want done by Go alone", state, inflated)
+			}
 			got := tb.rowCells()
-			if len(got) != 1 || got[0].Problems != strconv.Itoa(len(f.Models[0].Problems)) || got[0].N != strconv.Itoa(f.Models[0].Problems[0].N) {
+			if len(got) != 2 || got[1].Problems != "20" || got[1].N != "2" {
+				t.Errorf("rows %+v, want the .eval log's 20 problems, n = 2, second", got)
+			}
+			if len(got) == 0 || got[0].Problems != strconv.Itoa(len(f.Models[0].Problems)) || got[0].N != strconv.Itoa(f.Models[0].Problems[0].N) {
 				t.Errorf("rows %+v, want one of %d problems, n = %d", got, len(f.Models[0].Problems), f.Models[0].Problems[0].N)
 			}
 		})

@@ -183,6 +183,7 @@ function updateFile(d) {
     it.status.textContent = `${d.format}: ${labels.length} model${labels.length === 1 ? '' : 's'} (${labels.join(', ')}); ${formatBytes(d.read)} read in ${(d.ms / 1000).toFixed(1)} s`;
     it.li.dataset.ms = String(d.ms);
     it.li.dataset.waitMs = String(d.waitMs);
+    it.li.dataset.inflated = String(d.inflated || 0);
     it.status.classList.remove('error');
   } else if (d.state === 'error') {
     it.status.textContent = d.error;

@@ -17,21 +17,23 @@ async function compile() {
   return WebAssembly.compileStreaming(resp);
 }
 
-// passkReadSlice returns the promise of the bytes [start, end) of blob as
-// an ArrayBuffer, for the slices Go reads ahead of its parsing (BlobReader
-// in wasm/worker). A browser reads a file in tasks of the thread that asked
-// for it, and this thread is busy parsing while those reads should go on:
-// they are asked of a worker of their own (reader.js), which transfers each
-// slice here when it has it. Where that worker cannot run, a slice is read
-// here, as before.
+// The reader thread (reader.js). A browser reads a file in tasks of the
+// thread that asked for it, and this thread is busy parsing while the reads
+// ahead of it should go on: they are asked of a worker of their own, which
+// transfers what it read here. Go asks through two functions:
+//
+//   - passkReadSlice(blob, start, end): the promise of the bytes [start,
+//     end) of blob as an ArrayBuffer (the slices Go reads ahead,
+//     BlobReader in wasm/worker); where the reader thread cannot run, the
+//     slice is read here, as before;
+//   - passkInflate(key, blob, header, compressed, size): the promise of {buf,
+//     after}, a member of a zip archive inflated by the browser, and the 16
+//     bytes after its data (BlobReader.InflateMember); without the reader
+//     thread it fails, and Go inflates the member itself.
 let reader = null;
 let readerBroken = false;
 let readerNext = 0;
-const readerWaiting = new Map(); // request id → {blob, start, end, resolve, reject}
-
-function readHere(blob, start, end) {
-  return blob.slice(start, end).arrayBuffer();
-}
+const readerWaiting = new Map(); // request id → {here, resolve, reject}
 
 function startReader() {
   try {
@@ -45,37 +47,45 @@ function startReader() {
     const w = readerWaiting.get(d.id);
     if (!w) return;
     readerWaiting.delete(d.id);
-    if (d.buf) {
-      w.resolve(d.buf);
+    if (d.name === undefined) {
+      w.resolve(d);
       return;
     }
     const err = new Error(d.message);
     err.name = d.name;
     w.reject(err);
   };
-  // A reader that fails to load or run: the slices it owes, and all later
-  // ones, are read here.
+  // A reader that fails to load or run: what it owes, and all later
+  // requests, are done here.
   reader.onerror = (e) => {
     e.preventDefault();
     readerBroken = true;
     reader.terminate();
     reader = null;
     for (const w of readerWaiting.values()) {
-      readHere(w.blob, w.start, w.end).then(w.resolve, w.reject);
+      w.here().then(w.resolve, w.reject);
     }
     readerWaiting.clear();
   };
 }
 
-self.passkReadSlice = (blob, start, end) => {
+// askReader sends msg to the reader thread and returns the promise of its
+// answer; here does the same on this thread, where the reader cannot.
+function askReader(msg, here) {
   if (!reader && !readerBroken) startReader();
-  if (!reader) return readHere(blob, start, end);
+  if (!reader) return here();
   const id = readerNext++;
   return new Promise((resolve, reject) => {
-    readerWaiting.set(id, { blob, start, end, resolve, reject });
-    reader.postMessage({ id, blob, start, end });
+    readerWaiting.set(id, { here, resolve, reject });
+    reader.postMessage(Object.assign({ id }, msg));
   });
-};
+}
+
+self.passkReadSlice = (blob, start, end) =>
+  askReader({ blob, start, end }, () => blob.slice(start, end).arrayBuffer().then((buf) => ({ buf }))).then((d) => d.buf);
+
+self.passkInflate = (key, blob, header, compressed, size) =>
+  askReader({ op: 'inflate', key, blob, header, compressed, size }, () => Promise.reject(new Error('no reader thread: Go inflates')));
 
 async function start() {
   startReader(); // now, so that the first file does not wait for it
