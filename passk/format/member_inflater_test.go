@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -228,4 +229,26 @@ func TestInspectEvalMemberInflater(t *testing.T) {
 	assert.Equal(t, 12, fi.asked)
 	assert.LessOrEqual(t, fi.maxBytesAhead, int64(inflateAheadBytes))
 	assert.Less(t, fi.maxAhead, 12)
+}
+
+// FuzzInspectEvalInflater reads archives both ways, by Go alone and through
+// a MemberInflater (the central directory parsed by zipHeaderOffsets, the
+// members checked), and requires the same result or the same error.
+func FuzzInspectEvalInflater(f *testing.F) {
+	f.Add(fxFile(f, "inspect/epochs2.eval"))
+	f.Add(fxZip(f, fxHeader, fxSample("1", 1, `{"s": {"value": "C"}}`), fxSample("1", 2, `{"s": {"value": "I"}}`)))
+	fuzzAddFiles(f, fuzzHostile("inspect_*.eval"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		plain, plainErr := Read(bytes.NewReader(data), "fuzz.eval", &Options{Format: "inspect"})
+		got, err := Read(newFakeInflater(data, nil), "fuzz.eval", &Options{Format: "inspect"})
+		if plainErr != nil || err != nil {
+			if plainErr == nil || err == nil || plainErr.Error() != err.Error() {
+				t.Fatalf("by Go: %v; through the inflater: %v", plainErr, err)
+			}
+			return
+		}
+		if !reflect.DeepEqual(fxTallies(plain), fxTallies(got)) || !reflect.DeepEqual(plain.Warnings, got.Warnings) {
+			t.Fatalf("by Go %v %v; through the inflater %v %v", fxTallies(plain), plain.Warnings, fxTallies(got), got.Warnings)
+		}
+	})
 }
