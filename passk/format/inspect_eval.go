@@ -25,6 +25,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/klauspost/compress/flate"
 )
@@ -47,7 +48,17 @@ type inspectEvalScanner struct {
 	// the inflating of members[:len(inflating)] under way (nil for a
 	// member Go inflates).
 	inflater  MemberInflater
-	inflating []func() (*InflatedMember, error)
+	inflating []*memberAhead
+	// goShare is the share of members asked for raw, for Go to inflate
+	// (see balance); goDue accumulates it.
+	goShare, goDue float64
+}
+
+// memberAhead is a member asked of the MemberInflater: inflated, or raw
+// for Go to inflate.
+type memberAhead struct {
+	raw  bool
+	wait func() (*InflatedMember, error)
 }
 
 // inspectDecoded is a member decoded by a worker.
@@ -106,7 +117,7 @@ func openInspectEval(src *Source, opt *Options) (scanner, error) {
 	var headers []int64 // where each member's local header is, for the inflater
 	if mi, ok := ra.(MemberInflater); ok {
 		if headers, ok = zipHeaderOffsets(ra, size, zr.File, inflateMaxDirectory); ok {
-			s.inflater, s.workers = mi, 1
+			s.inflater, s.workers, s.goShare = mi, 1, inflateGoShare
 		}
 	}
 
@@ -253,11 +264,11 @@ func (s *inspectEvalScanner) next(rec *Record) (bool, error) {
 func (s *inspectEvalScanner) decodeNext() (*inspectSample, error) {
 	if s.inflater != nil {
 		s.inflateAhead()
-		m, wait := s.members[0], s.inflating[0]
+		m, ahead := s.members[0], s.inflating[0]
 		s.members[0], s.inflating[0] = inspectMember{}, nil
 		s.members, s.inflating = s.members[1:], s.inflating[1:]
-		if wait != nil {
-			if smp, ok := s.decodeInflated(m, wait); ok {
+		if ahead != nil {
+			if smp, ok := s.decodeInflated(m, ahead); ok {
 				return smp, nil
 			}
 		}
@@ -290,8 +301,8 @@ func (s *inspectEvalScanner) decodeNext() (*inspectSample, error) {
 // within the bounds inflateAheadMembers and inflateAheadBytes.
 func (s *inspectEvalScanner) inflateAhead() {
 	var ahead uint64
-	for i, w := range s.inflating {
-		if w != nil {
+	for i, a := range s.inflating {
+		if a != nil {
 			ahead += s.members[i].f.UncompressedSize64
 		}
 	}
@@ -306,18 +317,55 @@ func (s *inspectEvalScanner) inflateAhead() {
 			break
 		}
 		ahead += f.UncompressedSize64
-		s.inflating = append(s.inflating, s.inflater.InflateMember(m.header, int64(f.CompressedSize64), int64(f.UncompressedSize64)))
+		a := &memberAhead{}
+		if s.goDue += s.goShare; s.goDue >= 1 {
+			s.goDue--
+			a.raw, a.wait = true, s.inflater.RawMember(m.header, int64(f.CompressedSize64))
+		} else {
+			a.wait = s.inflater.InflateMember(m.header, int64(f.CompressedSize64), int64(f.UncompressedSize64))
+		}
+		s.inflating = append(s.inflating, a)
 	}
 }
 
-// decodeInflated decodes member m from what the inflater gave (wait), and
+// The share of members Go inflates itself, from compressed bytes the
+// MemberInflater reads: at first inflateGoShare; more while Go waits for
+// the inflater's members (it is behind), less while they are there when
+// Go comes to them. So both threads keep busy whatever their speeds. (A
+// variable so that tests can set it.)
+var inflateGoShare = 0.25
+
+const (
+	inflateBehind = time.Millisecond       // a wait this long: the inflater is behind
+	inflateEarly  = 100 * time.Microsecond // a wait this short: it is ahead
+)
+
+// balance moves goShare after a wait of d for an inflated member.
+func (s *inspectEvalScanner) balance(d time.Duration) {
+	switch {
+	case d >= inflateBehind:
+		s.goShare = min(s.goShare+0.05, 0.75)
+	case d <= inflateEarly:
+		s.goShare = max(s.goShare-0.02, 0)
+	}
+}
+
+// decodeInflated decodes member m from what the inflater gave, and
 // reports whether that was the member, whole, and parsed.
-func (s *inspectEvalScanner) decodeInflated(m inspectMember, wait func() (*InflatedMember, error)) (*inspectSample, bool) {
-	im, err := wait()
+func (s *inspectEvalScanner) decodeInflated(m inspectMember, a *memberAhead) (*inspectSample, bool) {
+	start := time.Now()
+	im, err := a.wait()
+	if !a.raw {
+		s.balance(time.Since(start))
+	}
 	if err != nil {
 		return nil, false
 	}
-	cm := &checkedMember{rc: im.R, after: im.After, f: m.f}
+	rc := im.R
+	if a.raw {
+		rc = &inflatedRaw{flate: newInflater(im.R), raw: im.R}
+	}
+	cm := &checkedMember{rc: rc, after: im.After, f: m.f}
 	defer cm.Close()
 	smp, err := s.decodeFrom(m, cm)
 	if err != nil {

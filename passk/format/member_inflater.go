@@ -27,6 +27,10 @@ type MemberInflater interface {
 	// may stop with an error once the output passes size. wait returns
 	// the inflated member, or the error.
 	InflateMember(header, compressed, size int64) (wait func() (*InflatedMember, error))
+	// RawMember starts reading the compressed bytes of the same member,
+	// for Go to inflate while the inflater works on others: wait returns
+	// them (as InflatedMember.R), or the error.
+	RawMember(header, compressed int64) (wait func() (*InflatedMember, error))
 }
 
 // InflatedMember is what a MemberInflater gives for a member.
@@ -85,6 +89,19 @@ func (c *checkedMember) Read(p []byte) (int, error) {
 		c.fail = true
 	}
 	return n, err
+}
+
+// inflatedRaw inflates a member's compressed bytes read by a MemberInflater.
+type inflatedRaw struct {
+	flate io.ReadCloser
+	raw   io.ReadCloser
+}
+
+func (r *inflatedRaw) Read(p []byte) (int, error) { return r.flate.Read(p) }
+
+func (r *inflatedRaw) Close() error {
+	r.flate.Close()
+	return r.raw.Close()
 }
 
 // errInflated stops the parse of a member inflated elsewhere that is not the

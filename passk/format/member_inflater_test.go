@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -29,7 +30,10 @@ type fakeInflater struct {
 	data  []byte
 	fault func(i int, b []byte) ([]byte, error)
 
+	delay time.Duration // how long waiting for an inflated member takes
+
 	asked, taken  int   // members asked for, and whose bytes were waited for
+	raw           int   // of them, asked for raw
 	bytesAhead    int64 // of the members asked for and not taken
 	maxAhead      int   // the most members asked for and not taken
 	maxBytesAhead int64
@@ -39,7 +43,17 @@ func newFakeInflater(data []byte, fault func(int, []byte) ([]byte, error)) *fake
 	return &fakeInflater{Reader: bytes.NewReader(data), data: data, fault: fault}
 }
 
+func (f *fakeInflater) RawMember(header, compressed int64) func() (*InflatedMember, error) {
+	f.raw++
+	return f.member(header, compressed, 0, true)
+}
+
 func (f *fakeInflater) InflateMember(header, compressed, size int64) func() (*InflatedMember, error) {
+	return f.member(header, compressed, size, false)
+}
+
+// member gives the member at header, inflated to size bytes, or raw.
+func (f *fakeInflater) member(header, compressed, size int64, raw bool) func() (*InflatedMember, error) {
 	i := f.asked
 	f.asked++
 	f.bytesAhead += size
@@ -48,6 +62,9 @@ func (f *fakeInflater) InflateMember(header, compressed, size int64) func() (*In
 	return func() (*InflatedMember, error) {
 		f.taken++
 		f.bytesAhead -= size
+		if !raw {
+			time.Sleep(f.delay)
+		}
 		d := f.data
 		if header < 0 || header+30 > int64(len(d)) || string(d[header:header+4]) != "PK\x03\x04" {
 			return nil, errors.New("no local file header there")
@@ -56,9 +73,12 @@ func (f *fakeInflater) InflateMember(header, compressed, size int64) func() (*In
 		if start+compressed > int64(len(d)) {
 			return nil, errors.New("past the end")
 		}
-		b, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(d[start:start+compressed])), size+1))
-		if err != nil {
-			return nil, err
+		b := d[start : start+compressed]
+		var err error
+		if !raw {
+			if b, err = io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(b)), size+1)); err != nil {
+				return nil, err
+			}
 		}
 		if f.fault != nil {
 			if b, err = f.fault(i, b); err != nil {
@@ -186,36 +206,65 @@ func TestInspectEvalMemberInflater(t *testing.T) {
 			return []byte(`{"id": 1, "epoch": 1, "scores": {"s": {"value": 1}}}`), nil
 		},
 	}
+	defer func(old float64) { inflateGoShare = old }(inflateGoShare)
 	for name, data := range archives {
 		plain, plainErr := Read(bytes.NewReader(data), name, nil)
-		for fault, fn := range faults {
-			fi := newFakeInflater(data, fn)
-			got, err := Read(fi, name, nil)
-			if plainErr != nil {
-				if assert.Error(t, err, "%s, %s", name, fault) {
-					assert.Equal(t, plainErr.Error(), err.Error(), "%s, %s", name, fault)
-				}
-				continue
-			}
-			if !assert.NoError(t, err, "%s, %s", name, fault) {
-				continue
-			}
-			assert.Equal(t, fxTallies(plain), fxTallies(got), "%s, %s", name, fault)
-			assert.Equal(t, plain.Warnings, got.Warnings, "%s, %s", name, fault)
-			assert.LessOrEqual(t, fi.maxAhead, inflateAheadMembers, "%s", name)
-			if fault == "none" && name != "stored.eval" {
-				zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-				require.NoError(t, err)
-				members := 0
-				for _, f := range zr.File {
-					if strings.HasPrefix(f.Name, "samples/") {
-						members++
+		for _, share := range []float64{0, 0.5, 1} { // none, every other, every member raw for Go
+			inflateGoShare = share
+			for fault, fn := range faults {
+				fault := fmt.Sprintf("%s, raw share %g", fault, share)
+				fi := newFakeInflater(data, fn)
+				got, err := Read(fi, name, nil)
+				if plainErr != nil {
+					if assert.Error(t, err, "%s, %s", name, fault) {
+						assert.Equal(t, plainErr.Error(), err.Error(), "%s, %s", name, fault)
 					}
+					continue
 				}
-				assert.Equal(t, members, fi.asked, "%s: members inflated by the inflater", name)
+				if !assert.NoError(t, err, "%s, %s", name, fault) {
+					continue
+				}
+				assert.Equal(t, fxTallies(plain), fxTallies(got), "%s, %s", name, fault)
+				assert.Equal(t, plain.Warnings, got.Warnings, "%s, %s", name, fault)
+				assert.LessOrEqual(t, fi.maxAhead, inflateAheadMembers, "%s", name)
+				if fn == nil && name != "stored.eval" {
+					zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+					require.NoError(t, err)
+					members := 0
+					for _, f := range zr.File {
+						if strings.HasPrefix(f.Name, "samples/") {
+							members++
+						}
+					}
+					assert.Equal(t, members, fi.asked, "%s: members asked of the inflater", name)
+					switch share { // (the share falls while the inflater is ahead, as here)
+				case 0:
+					assert.Zero(t, fi.raw, "%s: members asked for raw", name)
+				case 1:
+					assert.Equal(t, members, fi.raw, "%s: members asked for raw", name)
+				default:
+					assert.True(t, fi.raw > 0 && fi.raw < members, "%s: %d of %d members asked for raw", name, fi.raw, members)
+				}
+				}
 			}
 		}
 	}
+	inflateGoShare = 0
+	// Go inflates a share of the members itself while it waits for the
+	// inflater's (here 2 ms each), none while they are there at once.
+	for _, delay := range []time.Duration{0, 2 * time.Millisecond} {
+		fi := newFakeInflater(generated.Bytes(), nil)
+		fi.delay = delay
+		got, err := Read(fi, "generated.eval", nil)
+		require.NoError(t, err)
+		require.Len(t, got.Models[0].Problems, 40)
+		if delay == 0 {
+			assert.Zero(t, fi.raw, "members asked for raw while the inflater is ahead")
+		} else {
+			assert.Greater(t, fi.raw, fi.asked/10, "members asked for raw while the inflater is behind")
+		}
+	}
+
 	// The bytes asked for ahead stay within the bound: members of 6 MB.
 	ms := []fxMember{fxHeader}
 	for id := 1; id <= 12; id++ {

@@ -62,6 +62,7 @@ type BlobReader struct {
 
 	read     int64         // bytes fetched from the blob, by Read and ReadAt
 	inflated int           // members the browser inflated (InflateMember)
+	raw      int           // members read for Go to inflate (RawMember)
 	waited   time.Duration // time spent waiting for the browser's reads
 
 	// Progress, when set, is called after each chunk or window arrives

@@ -17,6 +17,19 @@ import (
 // checks what comes back and reads a member itself if it is not right; where
 // worker.js offers no passkInflate, every member is read by Go.
 func (b *BlobReader) InflateMember(header, compressed, size int64) func() (*format.InflatedMember, error) {
+	return b.member(header, compressed, size)
+}
+
+// RawMember implements format.MemberInflater: the member's compressed
+// bytes, read on the reader thread from the chunks it keeps, for Go to
+// inflate.
+func (b *BlobReader) RawMember(header, compressed int64) func() (*format.InflatedMember, error) {
+	return b.member(header, compressed, -1)
+}
+
+// member asks passkInflate for a member, inflated to size bytes, or its
+// compressed bytes when size is -1.
+func (b *BlobReader) member(header, compressed, size int64) func() (*format.InflatedMember, error) {
 	inflate := js.Global().Get("passkInflate")
 	if inflate.Type() != js.TypeFunction {
 		return func() (*format.InflatedMember, error) { return nil, errNoInflate }
@@ -32,7 +45,11 @@ func (b *BlobReader) InflateMember(header, compressed, size int64) func() (*form
 			return nil, err
 		}
 		b.fetched(int(compressed))
-		b.inflated++
+		if size >= 0 {
+			b.inflated++
+		} else {
+			b.raw++
+		}
 		buf := uint8Array.New(v.Get("buf"))
 		after := make([]byte, min(v.Get("after").Get("byteLength").Int(), 16))
 		js.CopyBytesToGo(after, uint8Array.New(v.Get("after")))

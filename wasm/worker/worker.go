@@ -471,6 +471,7 @@ type fileEvent struct {
 	Millis   int64    `json:"ms"`       // time spent reading so far
 	WaitMs   int64    `json:"waitMs"`   // of it, time spent waiting for the browser to read the file
 	Inflated int      `json:"inflated"` // zip members the browser inflated (BlobReader.InflateMember)
+	Raw      int      `json:"raw"`      // zip members the reader thread read for Go to inflate (BlobReader.RawMember)
 	Format   string   `json:"format,omitempty"`
 	Models   []string `json:"models,omitempty"`
 	Warnings []string `json:"warnings,omitempty"`
@@ -502,7 +503,7 @@ func (w *Worker) addFiles(ctx context.Context, files []js.Value, ids []int) (any
 		w.event("file", ev)
 		res, err := w.app.AddFile(ctx, ev.Name, br, nil)
 		br.Close()
-		ev.Read, ev.Millis, ev.WaitMs, ev.Inflated = br.read, time.Since(start).Milliseconds(), br.Waited().Milliseconds(), br.inflated
+		ev.Read, ev.Millis, ev.WaitMs, ev.Inflated, ev.Raw = br.read, time.Since(start).Milliseconds(), br.Waited().Milliseconds(), br.inflated, br.raw
 		if err != nil {
 			failed++
 			ev.State, ev.Error = "error", err.Error()

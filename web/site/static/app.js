@@ -184,6 +184,7 @@ function updateFile(d) {
     it.li.dataset.ms = String(d.ms);
     it.li.dataset.waitMs = String(d.waitMs);
     it.li.dataset.inflated = String(d.inflated || 0);
+    it.li.dataset.raw = String(d.raw || 0);
     it.status.classList.remove('error');
   } else if (d.state === 'error') {
     it.status.textContent = d.error;

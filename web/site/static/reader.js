@@ -5,7 +5,8 @@
 // blob, header, compressed, size} gets {id, buf, after}: the member of a zip
 // archive whose local file header is at offset header, inflated by the
 // browser (size bytes), and the 16 bytes after its compressed data (a data
-// descriptor, if it has one); key names the file (each request has its own
+// descriptor, if it has one); op 'raw' (no size) gets the member's
+// compressed bytes instead, for Go to inflate. key names the file (each request has its own
 // copy of the File). A request that fails gets {id, name, message}.
 'use strict';
 
@@ -57,9 +58,9 @@ async function bytesAt(key, blob, start, end) {
   return out;
 }
 
-// inflate inflates the member of the zip archive blob whose local header
-// is at header. Go checks what it gives (size, CRC-32).
-async function inflate(key, blob, header, compressed, size) {
+// member returns the compressed bytes of the member of the zip archive
+// blob whose local header is at header, and the 16 bytes after them.
+async function member(key, blob, header, compressed) {
   const h = await bytesAt(key, blob, header, header + 30);
   const view = new DataView(h.buffer, h.byteOffset, h.byteLength);
   if (h.length < 30 || view.getUint32(0, true) !== 0x04034b50) {
@@ -70,11 +71,17 @@ async function inflate(key, blob, header, compressed, size) {
   if (data.length < compressed) {
     throw new Error('the member runs past the end of the file');
   }
+  return { data: data.subarray(0, compressed), after: data.slice(compressed).buffer };
+}
+
+// inflate inflates that member. Go checks what it gives (size, CRC-32).
+async function inflate(key, blob, header, compressed, size) {
+  const { data, after } = await member(key, blob, header, compressed);
   const out = new Uint8Array(size);
   let n = 0;
   const stream = new ReadableStream({
     start(c) {
-      c.enqueue(data.subarray(0, compressed));
+      c.enqueue(data);
       c.close();
     },
   });
@@ -92,13 +99,24 @@ async function inflate(key, blob, header, compressed, size) {
   if (n !== size) {
     throw new Error(`the member inflates to ${n} bytes, not ${size}`);
   }
-  return { buf: out.buffer, after: data.slice(compressed).buffer };
+  return { buf: out.buffer, after };
+}
+
+// raw returns that member's compressed bytes, for Go to inflate.
+async function raw(key, blob, header, compressed) {
+  const { data, after } = await member(key, blob, header, compressed);
+  return { buf: data.slice().buffer, after };
 }
 
 onmessage = (e) => {
   const d = e.data;
-  const work = d.op === 'inflate'
-    ? Promise.resolve().then(() => inflate(d.key, d.blob, d.header, d.compressed, d.size)).then((r) => postMessage({ id: d.id, buf: r.buf, after: r.after }, [r.buf, r.after]))
-    : Promise.resolve().then(() => d.blob.slice(d.start, d.end).arrayBuffer()).then((buf) => postMessage({ id: d.id, buf }, [buf]));
+  let work;
+  if (d.op === 'inflate' || d.op === 'raw') {
+    work = Promise.resolve()
+      .then(() => (d.op === 'inflate' ? inflate(d.key, d.blob, d.header, d.compressed, d.size) : raw(d.key, d.blob, d.header, d.compressed)))
+      .then((r) => postMessage({ id: d.id, buf: r.buf, after: r.after }, [r.buf, r.after]));
+  } else {
+    work = Promise.resolve().then(() => d.blob.slice(d.start, d.end).arrayBuffer()).then((buf) => postMessage({ id: d.id, buf }, [buf]));
+  }
   work.catch((err) => postMessage({ id: d.id, name: (err && err.name) || 'Error', message: String((err && err.message) || err) }));
 };

@@ -29,7 +29,8 @@ async function compile() {
 //   - passkInflate(key, blob, header, compressed, size): the promise of {buf,
 //     after}, a member of a zip archive inflated by the browser, and the 16
 //     bytes after its data (BlobReader.InflateMember); without the reader
-//     thread it fails, and Go inflates the member itself.
+//     thread it fails, and Go inflates the member itself. With size -1,
+//     buf holds the member's compressed bytes, for Go to inflate.
 let reader = null;
 let readerBroken = false;
 let readerNext = 0;
@@ -85,7 +86,7 @@ self.passkReadSlice = (blob, start, end) =>
   askReader({ blob, start, end }, () => blob.slice(start, end).arrayBuffer().then((buf) => ({ buf }))).then((d) => d.buf);
 
 self.passkInflate = (key, blob, header, compressed, size) =>
-  askReader({ op: 'inflate', key, blob, header, compressed, size }, () => Promise.reject(new Error('no reader thread: Go inflates')));
+  askReader({ op: size < 0 ? 'raw' : 'inflate', key, blob, header, compressed, size }, () => Promise.reject(new Error('no reader thread: Go inflates')));
 
 async function start() {
   startReader(); // now, so that the first file does not wait for it
