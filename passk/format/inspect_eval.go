@@ -52,6 +52,11 @@ type inspectEvalScanner struct {
 	// goShare is the share of members asked for raw, for Go to inflate
 	// (see balance); goDue accumulates it.
 	goShare, goDue float64
+	// The current window of balance: when it started, the time waited in
+	// it, the members taken.
+	winStart time.Time
+	winWait  time.Duration
+	winN     int
 }
 
 // memberAhead is a member asked of the MemberInflater: inflated, or raw
@@ -329,25 +334,39 @@ func (s *inspectEvalScanner) inflateAhead() {
 }
 
 // The share of members Go inflates itself, from compressed bytes the
-// MemberInflater reads: at first inflateGoShare; more while Go waits for
-// the inflater's members (it is behind), less while they are there when
-// Go comes to them. So both threads keep busy whatever their speeds. (A
-// variable so that tests can set it.)
+// MemberInflater reads: at first inflateGoShare; then, over each window of
+// inflateWindow members, more if Go spent more than inflateBehind of the
+// window's time waiting for the inflater (it is behind), less if under
+// inflateEarly (it keeps ahead). So both threads keep busy whatever their
+// speeds. (A variable so that tests can set it.)
 var inflateGoShare = 0.25
 
 const (
-	inflateBehind = time.Millisecond       // a wait this long: the inflater is behind
-	inflateEarly  = 100 * time.Microsecond // a wait this short: it is ahead
+	inflateWindow = 16
+	inflateBehind = 0.10
+	inflateEarly  = 0.02
+	inflateStep   = 0.05
 )
 
-// balance moves goShare after a wait of d for an inflated member.
+// balance counts a member taken after a wait of d, and moves goShare at the
+// end of a window.
 func (s *inspectEvalScanner) balance(d time.Duration) {
-	switch {
-	case d >= inflateBehind:
-		s.goShare = min(s.goShare+0.05, 0.75)
-	case d <= inflateEarly:
-		s.goShare = max(s.goShare-0.02, 0)
+	now := time.Now()
+	if s.winN == 0 {
+		s.winStart, s.winWait = now.Add(-d), 0
 	}
+	s.winWait += d
+	if s.winN++; s.winN < inflateWindow {
+		return
+	}
+	waited := float64(s.winWait) / float64(max(now.Sub(s.winStart), 1))
+	switch {
+	case waited > inflateBehind:
+		s.goShare = min(s.goShare+inflateStep, 0.75)
+	case waited < inflateEarly:
+		s.goShare = max(s.goShare-inflateStep, 0)
+	}
+	s.winN = 0
 }
 
 // decodeInflated decodes member m from what the inflater gave, and
@@ -355,9 +374,7 @@ func (s *inspectEvalScanner) balance(d time.Duration) {
 func (s *inspectEvalScanner) decodeInflated(m inspectMember, a *memberAhead) (*inspectSample, bool) {
 	start := time.Now()
 	im, err := a.wait()
-	if !a.raw {
-		s.balance(time.Since(start))
-	}
+	s.balance(time.Since(start))
 	if err != nil {
 		return nil, false
 	}

@@ -40,9 +40,11 @@ func (b *BlobReader) member(header, compressed, size int64) func() (*format.Infl
 		if err != nil {
 			return nil, err
 		}
-		v, err := b.await(p)
-		if err != nil {
-			return nil, err
+		v := p.Get("passkDone") // there already: no wait (see askReader in worker.js)
+		if v.Type() != js.TypeObject {
+			if v, err = b.await(p); err != nil {
+				return nil, err
+			}
 		}
 		b.fetched(int(compressed))
 		if size >= 0 {

@@ -48,6 +48,14 @@ function startReader() {
     const w = readerWaiting.get(d.id);
     if (!w) return;
     readerWaiting.delete(d.id);
+    if (d.name === undefined && w.early) {
+      // Go may take it from the promise without waiting (passkDone);
+      // when it waits, it resumes after the answers that came meanwhile
+      // (already queued as tasks) are there for it to take too.
+      w.early.passkDone = d;
+      setTimeout(() => w.resolve(d), 0);
+      return;
+    }
     if (d.name === undefined) {
       w.resolve(d);
       return;
@@ -71,22 +79,30 @@ function startReader() {
 }
 
 // askReader sends msg to the reader thread and returns the promise of its
-// answer; here does the same on this thread, where the reader cannot.
-function askReader(msg, here) {
+// answer; here does the same on this thread, where the reader cannot. With
+// early set, the answer is also put on the promise as passkDone as soon as
+// it comes, for Go to take without waiting: Go asks for many zip members
+// ahead, and each wait for a promise costs it a turn of the event loop.
+function askReader(msg, here, early) {
   if (!reader && !readerBroken) startReader();
   if (!reader) return here();
   const id = readerNext++;
-  return new Promise((resolve, reject) => {
-    readerWaiting.set(id, { here, resolve, reject });
-    reader.postMessage(Object.assign({ id }, msg));
+  const w = { here };
+  const p = new Promise((resolve, reject) => {
+    w.resolve = resolve;
+    w.reject = reject;
   });
+  if (early) w.early = p;
+  readerWaiting.set(id, w);
+  reader.postMessage(Object.assign({ id }, msg));
+  return p;
 }
 
 self.passkReadSlice = (blob, start, end) =>
   askReader({ blob, start, end }, () => blob.slice(start, end).arrayBuffer().then((buf) => ({ buf }))).then((d) => d.buf);
 
 self.passkInflate = (key, blob, header, compressed, size) =>
-  askReader({ op: size < 0 ? 'raw' : 'inflate', key, blob, header, compressed, size }, () => Promise.reject(new Error('no reader thread: Go inflates')));
+  askReader({ op: size < 0 ? 'raw' : 'inflate', key, blob, header, compressed, size }, () => Promise.reject(new Error('no reader thread: Go inflates')), true);
 
 async function start() {
   startReader(); // now, so that the first file does not wait for it
