@@ -18,7 +18,9 @@
 // (sessions stopped or resumed being kept: {persistent, note, reason}),
 // "changed" {view} (the stored sessions changed: another tab saved or
 // deleted one, or storage opened late; view says the open session changed
-// too, so the page draws it again) and "fatal".
+// too, so the page draws it again), "warm" {ms} (the warm-up of the
+// readers ran to its end, in ms; it stops, without the event, at the first
+// file) and "fatal".
 //
 // Storage is IndexedDB, shared by every tab of the origin (see IDBStore):
 // a save never writes over another tab's newer revision, and each tab tells
@@ -118,8 +120,11 @@ func Start(ctx context.Context, opt Options) *Worker {
 	warm, stop := context.WithCancel(ctx)
 	w.warmStop = stop
 	go func() {
+		start := time.Now()
 		if err := app.WarmUp(warm, app.WarmPause); err != nil {
 			js.Global().Get("console").Call("warn", "passk: "+err.Error())
+		} else if warm.Err() == nil {
+			w.event("warm", map[string]any{"ms": time.Since(start).Milliseconds()})
 		}
 	}()
 	return w

@@ -141,6 +141,7 @@ func readTwice(t *testing.T, path string, ok func(rows []string) bool) (first, a
 	for range *measureRuns {
 		tb := settledTab(t)
 		time.Sleep(*measurePause)
+		t.Logf("%s: the readers' warm-up took %s ms (\"\": not done when the file is dropped)", filepath.Base(path), tb.eval(`document.documentElement.dataset.warmMs || ''`))
 		tb.run(`window.longTasks = []; new PerformanceObserver(l => l.getEntries().forEach(e => longTasks.push(Math.round(e.duration)))).observe({type: 'longtask'})`)
 		tb.upload(path)
 		first = append(first, evalT[float64](tb, `Number(document.querySelector('#filelist li').dataset.ms)`))

@@ -8,7 +8,7 @@
 // Messages (protocol version 1), all small:
 //   page → worker  {v: 1, id, op, args, files?}
 //   worker → page  {v: 1, id, ok: true, result} | {v: 1, id, ok: false, error}
-//                  {v: 1, event, data}   (ready, file, storage, changed, fatal)
+//                  {v: 1, event, data}   (ready, file, storage, changed, warm, fatal)
 // "changed" says another tab (or storage opening late) changed the stored
 // sessions: the list is read again, and the view too when data.view is set.
 
@@ -103,6 +103,10 @@ function onEvent(name, data) {
       if (!ready) break;
       if (data.view) refresh();
       listSessions();
+      break;
+    case 'warm':
+      // The readers are warmed up (app.WarmUp): the browser tests see it.
+      document.documentElement.dataset.warmMs = String(data.ms);
       break;
     case 'fatal':
       fatal(data.error || 'The app stopped.');
