@@ -335,9 +335,9 @@ func (s *inspectEvalScanner) inflateAhead() {
 
 // The share of members Go inflates itself, from compressed bytes the
 // MemberInflater reads: at first inflateGoShare; then, over each window of
-// inflateWindow members, more if Go spent more than inflateBehind of the
-// window's time waiting for the inflater (it is behind), less if under
-// inflateEarly (it keeps ahead). So both threads keep busy whatever their
+// inflateWindow inflated members, more if Go spent more than inflateBehind
+// of the window's time waiting for them (the inflater is behind), less if
+// under inflateEarly (it keeps ahead). So both threads keep busy whatever their
 // speeds. (A variable so that tests can set it.)
 var inflateGoShare = 0.25
 
@@ -374,7 +374,11 @@ func (s *inspectEvalScanner) balance(d time.Duration) {
 func (s *inspectEvalScanner) decodeInflated(m inspectMember, a *memberAhead) (*inspectSample, bool) {
 	start := time.Now()
 	im, err := a.wait()
-	s.balance(time.Since(start))
+	if !a.raw {
+		// (Raw members wait behind the inflating on the reader thread:
+		// their waits say nothing of which thread is behind.)
+		s.balance(time.Since(start))
+	}
 	if err != nil {
 		return nil, false
 	}
