@@ -375,5 +375,8 @@ func (b *BlobReader) Close() error {
 	b.mu.Lock()
 	b.win = nil
 	b.mu.Unlock()
+	if forget := js.Global().Get("passkForget"); forget.Type() == js.TypeFunction {
+		forget.Invoke(b.key) // the reader thread's chunks of the file
+	}
 	return nil
 }

@@ -8,6 +8,7 @@
 // descriptor, if it has one); op 'raw' (no size) gets the member's
 // compressed bytes instead, for Go to inflate. key names the file (each request has its own
 // copy of the File). A request that fails gets {id, name, message}.
+// {op: 'forget', key} lets go of the chunks kept of that file.
 'use strict';
 
 // A zip archive's members are read from chunks of the file kept here (a
@@ -18,8 +19,12 @@ const chunkSize = 4 << 20;
 const chunksKept = 8;
 let chunksOf = null; // the key of the file they are of
 const chunks = new Map(); // chunk index → promise of its Uint8Array, oldest first
+let forgotten = 0; // files with keys up to this one are read (keys only grow): nothing is kept of them
 
 function chunk(key, blob, i) {
+  if (key <= forgotten) {
+    return blob.slice(i * chunkSize, Math.min(blob.size, (i + 1) * chunkSize)).arrayBuffer().then((b) => new Uint8Array(b));
+  }
   if (key !== chunksOf) {
     chunksOf = key;
     chunks.clear();
@@ -110,6 +115,14 @@ async function raw(key, blob, header, compressed) {
 
 onmessage = (e) => {
   const d = e.data;
+  if (d.op === 'forget') {
+    forgotten = Math.max(forgotten, d.key);
+    if (chunksOf !== null && chunksOf <= forgotten) {
+      chunksOf = null;
+      chunks.clear();
+    }
+    return;
+  }
   let work;
   if (d.op === 'inflate' || d.op === 'raw') {
     work = Promise.resolve()

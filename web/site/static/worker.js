@@ -101,6 +101,12 @@ function askReader(msg, here, early) {
 self.passkReadSlice = (blob, start, end) =>
   askReader({ blob, start, end }, () => blob.slice(start, end).arrayBuffer().then((buf) => ({ buf }))).then((d) => d.buf);
 
+// passkForget(key): the file is read; the reader thread lets go of the
+// chunks it keeps of it.
+self.passkForget = (key) => {
+  if (reader) reader.postMessage({ op: 'forget', key });
+};
+
 self.passkInflate = (key, blob, header, compressed, size) =>
   askReader({ op: size < 0 ? 'raw' : 'inflate', key, blob, header, compressed, size }, () => Promise.reject(new Error('no reader thread: Go inflates')), true);
 
