@@ -6,14 +6,14 @@
 // archive whose local file header is at offset header, inflated by the
 // browser (size bytes), and the 16 bytes after its compressed data (a data
 // descriptor, if it has one); op 'raw' (no size) gets the member's
-// compressed bytes instead, for Go to inflate. key names the file (each request has its own
-// copy of the File). A request that fails gets {id, name, message}.
+// compressed bytes instead, for Go to inflate. key names the file (each
+// request has its own copy of the File). A request that fails gets {id,
+// name, message}.
 // {op: 'forget', key} lets go of the chunks kept of that file.
 'use strict';
 
 // A zip archive's members are read from chunks of the file kept here (a
-// read of the browser per member costs about a millisecond, whatever its
-// size): the last chunksKept chunks of chunkSize bytes of the file being
+// read of the browser per member costs 1–2 ms, whatever its size): the last chunksKept chunks of chunkSize bytes of the file being
 // inflated from, each asked for with the one after it.
 const chunkSize = 4 << 20;
 const chunksKept = 8;
@@ -21,10 +21,12 @@ let chunksOf = null; // the key of the file they are of
 const chunks = new Map(); // chunk index → promise of its Uint8Array, oldest first
 let forgotten = 0; // files with keys up to this one are read (keys only grow): nothing is kept of them
 
+function readChunk(blob, i) {
+  return blob.slice(i * chunkSize, Math.min(blob.size, (i + 1) * chunkSize)).arrayBuffer().then((b) => new Uint8Array(b));
+}
+
 function chunk(key, blob, i) {
-  if (key <= forgotten) {
-    return blob.slice(i * chunkSize, Math.min(blob.size, (i + 1) * chunkSize)).arrayBuffer().then((b) => new Uint8Array(b));
-  }
+  if (key <= forgotten) return readChunk(blob, i);
   if (key !== chunksOf) {
     chunksOf = key;
     chunks.clear();
@@ -33,7 +35,7 @@ function chunk(key, blob, i) {
   if (p) {
     chunks.delete(i); // now the newest
   } else {
-    p = blob.slice(i * chunkSize, Math.min(blob.size, (i + 1) * chunkSize)).arrayBuffer().then((b) => new Uint8Array(b));
+    p = readChunk(blob, i);
     p.catch(() => chunks.delete(i));
   }
   chunks.set(i, p);
