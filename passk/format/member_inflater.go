@@ -35,7 +35,7 @@ type MemberInflater interface {
 
 // InflatedMember is what a MemberInflater gives for a member.
 type InflatedMember struct {
-	R io.ReadCloser // the inflated bytes
+	R io.ReadCloser // the inflated bytes (RawMember: the compressed ones)
 	// After holds the bytes that follow the compressed data in the
 	// archive, up to 16 (fewer at its end): a data descriptor, when the
 	// member has one (as archive/zip, a reader checks its CRC-32).

@@ -58,7 +58,7 @@ func zipHeaderOffsets(ra io.ReaderAt, size int64, files []*zip.File, maxDir int6
 		dirSize = binary.LittleEndian.Uint64(end64[40:])
 		dirOff = binary.LittleEndian.Uint64(end64[48:])
 	}
-	if records != uint64(len(files)) || dirSize > uint64(maxDir) || dirOff > uint64(size) {
+	if records != uint64(len(files)) || dirSize > uint64(min(maxDir, size)) || dirOff > uint64(size) {
 		return nil, false
 	}
 	// As archive/zip: the archive may start after other data (base), unless
